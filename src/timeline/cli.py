@@ -1,0 +1,87 @@
+"""Command line: thin wrappers that parse arguments and call the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import timeline
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from timeline.pipeline import extract
+
+    now = args.now or date.today()  # the one place the clock is read
+    started = time.perf_counter()
+    result = extract(args.input, now=now)
+    paths = result.to_parquet(args.out)
+    seconds = time.perf_counter() - started
+    report = result.articles
+    skipped = report[report["status"] != "ok"]
+    print(
+        f"{len(report) - len(skipped)} articles processed, {len(skipped)} skipped, "
+        f"{len(result.timexes)} time expressions in {seconds:.2f} s"
+    )
+    for row in skipped.itertuples():
+        where = row.source_file + (
+            f":{row.line}" if row.line is not None and row.line == row.line else ""
+        )
+        print(f"  skipped {row.article_id or '-'} ({where}): {row.reason}", file=sys.stderr)
+    for name, path in paths.items():
+        print(f"  {name:9} {path}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from timeline.evaluate import evaluate_folder, format_table
+
+    scores = evaluate_folder(args.out, args.gold)
+    if args.json:
+        print(json.dumps(scores, indent=2, ensure_ascii=False))
+    else:
+        print(format_table(scores))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="timeline", description="Arabic news → a deduplicated event timeline."
+    )
+    parser.add_argument("--version", action="version", version=f"timeline {timeline.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ex = sub.add_parser("extract", help="find and resolve time expressions; write Parquet tables")
+    ex.add_argument(
+        "input", type=Path, help="corpus folder (*.jsonl, *.txt + manifest.csv) or file"
+    )
+    ex.add_argument("--out", type=Path, required=True, help="output folder")
+    ex.add_argument("--now", type=_date, help="reference date for the run (default: today)")
+    ex.set_defaults(func=_cmd_extract)
+
+    ev = sub.add_parser("eval", help="score an output folder against gold JSON (GOLD.md)")
+    ev.add_argument("out", type=Path, help="folder holding timexes.parquet (and mentions/events)")
+    ev.add_argument("gold", type=Path, help="folder of gold *.json files")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.set_defaults(func=_cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"timeline: error: {exc}", file=sys.stderr)
+        return 2

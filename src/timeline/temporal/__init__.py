@@ -1,0 +1,67 @@
+"""The temporal layer: find Arabic time expressions and resolve them against an anchor."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from timeline.model import Timex
+from timeline.normalize import Normalized
+from timeline.temporal.recognize import Found, analyse, recognise
+from timeline.temporal.resolve import Frame, resolve
+from timeline.temporal.tense import clause_tense
+from timeline.temporal.tokens import Tokens
+
+
+def resolve_found(
+    found: list[Found], tokens: Tokens, raw: str, article_id: str, dct: date
+) -> list[Timex]:
+    """Resolve recognised expressions against the article date, numbering them in text order."""
+    out: list[Timex] = []
+    for f in found:
+        tense = clause_tense(tokens, f.tok_start, f.tok_end)
+        res = resolve(f.frame, dct, tense)
+        if res is None:
+            continue
+        start = f.start
+        if res.type == "DURATION" and f.body_start is not None:
+            start = f.body_start  # بعد أقل من أسبوع [من الهجوم]: the duration without بعد
+        out.append(
+            Timex(
+                timex_id=f"{article_id}/t{len(out) + 1}",
+                article_id=article_id,
+                text=raw[start : f.end],
+                start=start,
+                end=f.end,
+                type=res.type,
+                value=res.value,
+                mod=res.mod,
+                granularity=res.granularity,
+                date_start=res.start,
+                date_end=res.end,
+                anchor="dct",
+                rule_id=f.rule.id,
+                tense=tense,
+            )
+        )
+    return out
+
+
+def find_timexes(text: str, dct: date, article_id: str = "doc") -> list[Timex]:
+    """Every temporal expression of ``text``, resolved against ``dct``.
+
+    >>> [t.value for t in find_timexes("التقى الوزيران أمس الجمعة", date(2020, 12, 19))]
+    ['2020-12-18']
+    """
+    norm, tokens = analyse(text)
+    return resolve_found(recognise(norm, tokens), tokens, text, article_id, dct)
+
+
+__all__ = [
+    "Frame",
+    "Normalized",
+    "analyse",
+    "find_timexes",
+    "recognise",
+    "resolve",
+    "resolve_found",
+]
