@@ -41,3 +41,30 @@ def test_every_family_has_examples_and_negatives():
     for fam in families():
         assert fam.examples, fam.name
         assert fam.negatives, fam.name
+
+
+def _tense_cases(kind: str):
+    from timeline.lexicon import read_data
+
+    for i, case in enumerate(read_data("tense.yaml")[kind]):
+        yield pytest.param(case, id=f"tense-{kind}-{i}")
+
+
+@pytest.mark.parametrize("case", list(_tense_cases("examples")))
+def test_tense_example(case):
+    from timeline.temporal.recognize import analyse, recognise
+    from timeline.temporal.tense import clause_tense
+
+    norm, tokens = analyse(case["text"])
+    (found,) = recognise(norm, tokens)
+    assert clause_tense(tokens, found.tok_start, found.tok_end) == case["tense"]
+
+
+@pytest.mark.parametrize("case", list(_tense_cases("negatives")))
+def test_tense_negative(case):
+    from timeline.temporal.recognize import analyse, recognise
+    from timeline.temporal.tense import clause_tense
+
+    norm, tokens = analyse(case)
+    for found in recognise(norm, tokens):
+        assert clause_tense(tokens, found.tok_start, found.tok_end) == "past"

@@ -105,11 +105,15 @@ def calendar(g: Groups, p: dict) -> Frame | None:
     if year and year < p.get("min_year", 0):
         return None
     hijri = bool(month_lex and month_lex.cls.startswith("H")) or g.has("hera")
+    year_offset = _year_offset(g)
     if (
         month_lex
         and month_lex.ambiguous
         and not (
-            day or year or g.has("monthword") or g.has("rel") or g.has("pair") or g.has("hera")
+            day
+            or year
+            or year_offset is not None
+            or any(g.has(name) for name in ("monthword", "rel", "pair", "hera"))
         )
     ):
         return None
@@ -125,7 +129,16 @@ def calendar(g: Groups, p: dict) -> Frame | None:
         direction=g.direction(),
         mod=g.mod(),
         hijri=hijri,
+        year_offset=year_offset,
     )
+
+
+def _year_offset(g: Groups) -> int | None:
+    """13 فبراير العام الماضي: the year named relative to the anchor's (-1, 0, +1)."""
+    if not g.has("yearrel"):
+        return None
+    lx = g.lex("yearrel", "PAST", "FUTURE", "CURRENT", "THIS")
+    return {"PAST": -1, "FUTURE": 1}.get(lx.cls, 0) if lx else 0
 
 
 def deictic(g: Groups, p: dict) -> Frame | None:

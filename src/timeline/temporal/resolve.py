@@ -46,6 +46,7 @@ class Frame:
     value: str | None = None
     mod: str | None = None
     hijri: bool = False
+    year_offset: int | None = None  # a year named relative to the anchor: العام الماضي → -1
 
 
 def resolve(frame: Frame, anchor: date, tense: str = "past") -> Resolution | None:
@@ -91,6 +92,8 @@ def _lean(direction: str | None, tense: str) -> tuple[str, bool]:
 def _calendar(f: Frame, anchor: date, tense: str) -> Resolution | None:
     if f.hijri:
         return _hijri(f, anchor, tense)
+    if f.year_offset is not None and f.year is None:
+        f = replace(f, year=anchor.year + f.year_offset)
     side, strict = _lean(f.direction, tense)
     if f.month is None:
         if f.weekday is not None:

@@ -8,18 +8,29 @@ those, news narrates the past, so "past" is the default.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from timeline.lexicon import clitic_forms, norm, read_data
 from timeline.temporal.tokens import Tokens
 
 # How far from the expression a cue still governs it, in tokens.
-_BEFORE = 10
-_AFTER = 6
+_BEFORE = 8
+_AFTER = 4
+
+
+@dataclass(frozen=True)
+class _Cues:
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+    prefixes: tuple[str, ...]
+    not_future: frozenset[str]
+    not_future_stems: tuple[str, ...]
+    openers: frozenset[str]
 
 
 @cache
-def _cues() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], tuple[str, ...], frozenset[str]]:
+def _cues() -> _Cues:
     data = read_data("tense.yaml")
     words, phrases = set(), []
     for cue in data["future_words"]:
@@ -28,35 +39,56 @@ def _cues() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], tuple[str, ...
             words.update(clitic_forms(parts[0]))
         else:
             phrases.append(parts)
-    prefixes = tuple(norm(p) for p in data["future_prefix"])
-    not_future = frozenset(form for w in data["not_future"] for form in clitic_forms(norm(w)))
-    return frozenset(words), tuple(phrases), prefixes, not_future
+    return _Cues(
+        words=frozenset(words),
+        phrases=tuple(phrases),
+        prefixes=tuple(norm(p) for p in data["future_prefix"]),
+        not_future=frozenset(f for w in data["not_future"] for f in clitic_forms(norm(w))),
+        not_future_stems=tuple(norm(s) for s in data["not_future_stems"]),
+        openers=frozenset(f for w in data["clause_openers"] for f in clitic_forms(norm(w))),
+    )
 
 
 def is_future_word(word: str) -> bool:
     """Whether one token marks the future (سيزور، وستعقد، سوف)."""
-    words, _, prefixes, not_future = _cues()
-    if word in words:
+    cues = _cues()
+    if word in cues.words:
         return True
-    if word in not_future:
+    if word in cues.not_future:
         return False
     bare = word[1:] if word[:1] in ("و", "ف") else word
-    return len(bare) >= 5 and bare.startswith(prefixes) and bare not in not_future
+    return (
+        len(bare) >= 5
+        and bare.startswith(cues.prefixes)
+        and not bare.startswith(cues.not_future_stems)
+    )
 
 
 def clause_tense(tokens: Tokens, start: int, end: int) -> str:
-    """'future' if a future cue governs tokens ``[start, end)``, else 'past'."""
-    _, phrases, _, _ = _cues()
-    sentence = tokens.sentence[start]
-    lo = max(0, start - _BEFORE)
-    hi = min(len(tokens), end + _AFTER)
-    for k in range(lo, hi):
-        if start <= k < end or tokens.sentence[k] != sentence:
-            continue
+    """'future' if a future cue governs tokens ``[start, end)``, else 'past'.
+
+    Cues count within a few tokens on either side, in the same sentence and on
+    the same side of any complementiser (قال إنه سيزور: سيزور is not the
+    tense of a date before إنه).
+    """
+    before = range(start - 1, max(-1, start - _BEFORE - 1), -1)
+    after = range(end, min(len(tokens), end + _AFTER))
+    return "future" if _cue_in(tokens, before, start) or _cue_in(tokens, after, start) else "past"
+
+
+def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
+    cues = _cues()
+    sentence = tokens.sentence[at]
+    for k in ks:
         word = tokens.words[k]
+        if tokens.sentence[k] != sentence:
+            return False
+        if word in cues.openers:
+            # من المقرر أن / يعتزم أن: the cue governs the clause it opens
+            return k > 0 and k < at and is_future_word(tokens.words[k - 1])
         if is_future_word(word):
-            return "future"
-        for phrase in phrases:
+            return True
+        for phrase in cues.phrases:
             if word == phrase[0] and tuple(tokens.words[k : k + len(phrase)]) == phrase:
-                return "future"
-    return "past"
+                return True
+    return False
