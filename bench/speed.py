@@ -145,7 +145,17 @@ def machine_info() -> dict[str, str]:
         "logical_cpus": str(cores or "unknown"),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "platform": platform.platform(),
+        "loadavg": load_average(),
     }
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages: other work on the machine skews the figures."""
+    try:
+        with open("/proc/loadavg", encoding="utf-8") as handle:
+            return " ".join(handle.read().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def peak_rss_mb() -> float:
@@ -384,7 +394,10 @@ def render_text(report: Report, markdown: bool) -> str:
     lines: list[str] = []
     m = report.machine
     s = report.startup
-    machine = f"{m['cpu']} ({m['logical_cpus']} logical CPUs, 1 used); {m['python']}"
+    machine = (
+        f"{m['cpu']} ({m['logical_cpus']} logical CPUs, 1 used); {m['python']}; "
+        f"load average at start {m['loadavg']}"
+    )
     startup = (
         f"import timeline.temporal {s['import_s'] * 1e3:.0f} ms; first call (lexicon + rule "
         f"compilation) {s['first_call_s'] * 1e3:.0f} ms, of which one-off "

@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from timeline.normalize import MARKS, normalize
@@ -256,7 +256,7 @@ LAM_ALEF = "\ufefb"  # ARABIC LIGATURE LAM WITH ALEF ISOLATED FORM
 
 
 def _is_letter(ch: str) -> bool:
-    return "\u0621" <= ch <= "\u064a"
+    return ch != TATWEEL and "\u0621" <= ch <= "\u064a"
 
 
 @st.composite
@@ -282,7 +282,7 @@ def noisy(draw, expr: str, *, diacritics=True, tatweel=True, bidi=True, digits=T
                 out.append(draw(st.sampled_from(DIACRITICS)))
             if tatweel and i < len(expr) and _is_letter(expr[i]) and draw(st.integers(0, 4)) == 0:
                 out.append(TATWEEL)
-        if bidi and i < len(expr) and draw(st.integers(0, 5)) == 0:
+        if bidi and i < len(expr) and not _MARK.match(expr[i]) and draw(st.integers(0, 5)) == 0:
             out.append(draw(st.sampled_from(BIDI)))
     return "".join(out)
 
@@ -413,6 +413,8 @@ junk = st.lists(
 
 
 @SETTINGS
+@example("²", date(2000, 1, 1))  # a superscript digit once crashed the tokenizer
+@example("① ٢٠٢١ ⁵", date(1, 1, 1))
 @given(st.one_of(st.text(), junk), st.dates())
 def test_find_timexes_never_raises(text, dct):
     for t in find_timexes(text, dct):

@@ -35,7 +35,7 @@ class Lex:
     ambiguous: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one lexicon per process
 class Lexicon:
     single: dict[str, tuple[Lex, ...]]
     multi: dict[str, tuple[tuple[tuple[str, ...], tuple[Lex, ...]], ...]]

@@ -7,7 +7,7 @@ from datetime import date
 from timeline.model import Timex
 from timeline.normalize import Normalized
 from timeline.temporal.recognize import Found, analyse, recognise
-from timeline.temporal.resolve import Frame, resolve
+from timeline.temporal.resolve import Frame, needs_tense, resolve
 from timeline.temporal.tense import clause_tense
 from timeline.temporal.tokens import Tokens
 
@@ -18,8 +18,8 @@ def resolve_found(
     """Resolve recognised expressions against the article date, numbering them in text order."""
     out: list[Timex] = []
     for f in found:
-        tense = clause_tense(tokens, f.tok_start, f.tok_end)
-        res = resolve(f.frame, dct, tense)
+        tense = clause_tense(tokens, f.tok_start, f.tok_end) if needs_tense(f.frame) else None
+        res = resolve(f.frame, dct, tense or "past")
         if res is None:
             continue
         start = f.start

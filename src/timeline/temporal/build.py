@@ -23,24 +23,24 @@ _NUMERIC_SETTINGS = {"DATE_ORDER": "DMY", "STRICT_PARSING": True, "PREFER_LOCALE
 
 
 class Groups:
-    """The named groups of one match, as token ranges of ``tokens``."""
+    """The named groups of one match, as ranges of items (classed tokens) of ``tokens``."""
 
     def __init__(self, tokens: Tokens, match) -> None:
         self.tokens = tokens
         self.match = match
+        self.names = match.re.groupindex
 
     def span(self, name: str) -> tuple[int, int] | None:
-        try:
-            start, end = self.match.span(name)
-        except IndexError:  # the rule has no such group
+        if name not in self.names:  # the rule has no such group
             return None
+        start, end = self.match.span(name)
         if start < 0 or start == end:
             return None
         offsets = self.tokens.offsets
         return bisect_right(offsets, start) - 1, bisect_right(offsets, end - 1)
 
     def span_end(self, char_end: int) -> int:
-        """The token index just after the rendering position ``char_end``."""
+        """The item index just after the rendering position ``char_end``."""
         return bisect_right(self.tokens.offsets, char_end - 1)
 
     def has(self, name: str) -> bool:
@@ -50,22 +50,22 @@ class Groups:
         span = self.span(name)
         if span is None:
             return None
-        for k in range(*span):
-            for lx in self.tokens.lex[k]:
+        for i in range(*span):
+            for lx in self.tokens.info[i].lex:
                 if not classes or lx.cls in classes:
                     return lx
         return None
 
     def word(self, name: str) -> str | None:
         span = self.span(name)
-        return None if span is None else self.tokens.words[span[0]]
+        return None if span is None else self.tokens.item_text(span[0])
 
     def number(self, name: str) -> int | None:
         """A count or day written as digits, a number word or an ordinal."""
         word = self.word(name)
         if word is None:
             return None
-        if word.isdigit():
+        if word.isascii() and word.isdigit():
             return int(word)
         lx = self.lex(name, "NUM", "ORD")
         return int(lx.value) if lx else None
@@ -90,7 +90,7 @@ def _year(g: Groups) -> int | bool | None:
     word = g.word("year")
     if word is None:
         return None
-    if not word.isdigit() or len(word) != 4:
+    if not (word.isascii() and word.isdigit()) or len(word) != 4:
         return False
     return int(word)
 
@@ -300,8 +300,9 @@ def numeric(g: Groups, p: dict) -> Frame | None:
     span = g.span("date")
     if span is None:
         return None
-    text = g.tokens.text[g.tokens.starts[span[0]] : g.tokens.ends[span[1] - 1]]
-    parts = [w for w in g.tokens.words[span[0] : span[1]] if w.isdigit()]
+    first, last = g.tokens.token_range(span[0], span[1] - 1)
+    text = g.tokens.text[g.tokens.start(first) : g.tokens.end(last - 1)]
+    parts = [w for w in g.tokens.words[first:last] if w.isdigit()]
     settings = dict(_NUMERIC_SETTINGS)
     if len(parts[0]) == 4:
         settings["DATE_ORDER"] = "YMD"

@@ -9,6 +9,7 @@ tokens (ties: the earlier in the text), so "خلال شهر" cannot cut "شهر 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from timeline.lexicon import load as load_lexicon
 from timeline.normalize import Normalized, normalize
@@ -39,41 +40,50 @@ def analyse(raw: str) -> tuple[Normalized, Tokens]:
 
 def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     """All temporal expressions of one text, in text order, without overlaps."""
-    table = rules_by_first()
     candidates = []
-    for k, classes in enumerate(tokens.classes):
-        if classes and (best := _best_match(tokens, k, classes, table)) is not None:
-            candidates.append((k, best))
-    taken = [False] * len(tokens)
+    for i, w in enumerate(tokens.info):
+        if (best := _best_match(tokens, i, w.classes)) is not None:
+            candidates.append((i, best))
+    taken = [False] * len(tokens.info)
     chosen = []
-    for k, best in sorted(candidates, key=lambda c: (-(c[1][4] - c[0]), c[0])):
+    for i, best in sorted(candidates, key=lambda c: (-_width(tokens, c[0], c[1][4]), c[0])):
         end = best[4]
-        if any(taken[k:end]):
+        if any(taken[i:end]):
             continue
-        taken[k:end] = [True] * (end - k)
+        taken[i:end] = [True] * (end - i)
         chosen.append(best)
     found: list[Found] = []
-    for frame, rule, ext_start, ext_end, _, body in sorted(chosen, key=lambda b: b[2]):
-        first = tokens.starts[ext_start] + tokens.lead[ext_start]
-        start, stop = norm.raw_span(first, tokens.ends[ext_end - 1])
+    for frame, rule, ext_first, ext_end, _, body in sorted(chosen, key=lambda b: b[2]):
+        tok_start, tok_end = tokens.token_range(ext_first, ext_end - 1)
+        first = tokens.start(tok_start) + tokens.info[ext_first].lead
+        start, stop = norm.raw_span(first, tokens.end(tok_end - 1))
         body_start = None
         if body:
-            body_start = norm.raw_index(tokens.starts[body[0]] + tokens.lead[body[0]])
-        found.append(Found(frame, rule, ext_start, ext_end, start, stop, body_start))
+            body_tok = tokens.items[body[0]]
+            body_start = norm.raw_index(tokens.start(body_tok) + tokens.info[body[0]].lead)
+        found.append(Found(frame, rule, tok_start, tok_end, start, stop, body_start))
     return found
 
 
-def _best_match(tokens: Tokens, k: int, classes: tuple[str, ...], table) -> tuple | None:
-    candidates: list[Rule] = []
-    for cls in classes:
-        for rule in table.get(cls, ()):
-            if rule not in candidates:
-                candidates.append(rule)
-    candidates.sort(key=lambda r: r.order)
+def _width(tokens: Tokens, first: int, end: int) -> int:
+    """How many tokens items ``[first, end)`` cover."""
+    tok_start, tok_end = tokens.token_range(first, end - 1)
+    return tok_end - tok_start
+
+
+@cache
+def _candidates(classes: tuple[str, ...]) -> tuple[Rule, ...]:
+    """The rules a token with these classes can start, in priority order."""
+    table = rules_by_first()
+    rules = {rule.order: rule for cls in classes for rule in table.get(cls, ())}
+    return tuple(rules[order] for order in sorted(rules))
+
+
+def _best_match(tokens: Tokens, i: int, classes: tuple[str, ...]) -> tuple | None:
     best = None
     best_len = 0
-    pos = tokens.offsets[k]
-    for rule in candidates:
+    pos = tokens.offsets[i]
+    for rule in _candidates(classes):
         m = rule.regex.match(tokens.render, pos)
         if m is None or m.end() - pos <= best_len:
             continue
@@ -82,7 +92,7 @@ def _best_match(tokens: Tokens, k: int, classes: tuple[str, ...], table) -> tupl
         if frame is None:
             continue
         end = groups.span_end(m.end())
-        ext = groups.span(str(rule.params.get("extent", "ext"))) or (k, end)
+        ext = groups.span(str(rule.params.get("extent", "ext"))) or (i, end)
         best = (frame, rule, ext[0], ext[1], end, groups.span("body"))
         best_len = m.end() - pos
     return best

@@ -61,12 +61,24 @@ def resolve(frame: Frame, anchor: date, tense: str = "past") -> Resolution | Non
         res = _RESOLVERS[frame.kind](frame, anchor, tense)
     except (ValueError, OverflowError):  # e.g. 31 April, a Hijri year outside the table
         return None
-    if res is None:
-        return None
-    if frame.mod and res.start is not None and res.end is not None:
-        start, end = cal.narrow(res.start, res.end, frame.mod)
-        res = replace(res, start=start, end=end)
-    return replace(res, mod=frame.mod)
+    if res is None or not frame.mod:
+        return res
+    start, end = res.start, res.end
+    if start is not None and end is not None:
+        start, end = cal.narrow(start, end, frame.mod)
+    return Resolution(res.type, res.value, res.granularity, start, end, frame.mod)
+
+
+def needs_tense(frame: Frame) -> bool:
+    """Whether the clause's tense can change this frame's value (a bare weekday, say)."""
+    if frame.kind == "after":
+        return True
+    return (
+        frame.kind == "calendar"
+        and frame.direction is None
+        and frame.year is None
+        and frame.year_offset is None
+    )
 
 
 def _date(value: str, type_: str = "DATE") -> Resolution:

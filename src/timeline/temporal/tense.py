@@ -78,10 +78,10 @@ def clause_tense(tokens: Tokens, start: int, end: int) -> str:
 
 def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
     cues = _cues()
-    sentence = tokens.sentence[at]
+    sentence = tokens.sentence(at)
     for k in ks:
         word = tokens.words[k]
-        if tokens.sentence[k] != sentence:
+        if tokens.sentence(k) != sentence:
             return False
         if word in cues.openers:
             # من المقرر أن / يعتزم أن: the cue governs the clause it opens

@@ -1,47 +1,148 @@
-"""Tokens of a normalised text, each with its lexicon readings and class rendering."""
+"""Tokens of a normalised text, and the rendering the grammar's regexes run on.
+
+Only about a quarter of a news text's tokens belong to any word class, so the
+Python-level work is done for those alone: the text is split into tokens and
+offsets by C-level calls (``re.split``, ``accumulate``), the classed tokens are
+found by one set intersection, and the rendering holds one ``<…>`` per classed
+token ("item") with a single ``<>`` standing for any run of plain tokens
+between them; no rule can match across a plain token.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
 
 from timeline.lexicon import Lex, Lexicon
 from timeline.temporal.grammar import LETTER
 
-_TOKEN = re.compile(r"\d+|[^\W\d_]+|[^\w\s]")
+# ASCII digits only: normalisation maps Arabic-Indic and Persian digits to them,
+# and other "digits" (², other scripts) are not numbers a date can hold.
+# Letters are listed explicitly (Arabic, its extensions, Latin): twice as fast as
+# the Unicode class [^\W\d_]; any other non-space character is a token by itself.
+_LETTERS = "\u0621-\u064a\u066e-\u06d3A-Za-z"
+_SPLIT = re.compile(f"([0-9]+|[{_LETTERS}]+|[^\\s0-9{_LETTERS}])")
 _PUNCT = {
     "/": "SLASH", "-": "DASH", ".": "DOT", ":": "COLON", "،": "COMMA", ",": "COMMA",
     "(": "LPAR", ")": "RPAR",
 }  # fmt: skip
-_SENTENCE_END = frozenset(".!?؟\n")
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
 _PLAIN = "<>"
+_DIGITS = "0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """What the grammar knows of one spelling: its readings, classes and rendering."""
+
+    lex: tuple[Lex, ...]
+    classes: tuple[str, ...]
+    piece: str
+    lead: int  # letters of a detachable proclitic at its start
 
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """Parallel lists over the tokens of one normalised text.
+    """The tokens of one normalised text; items are the tokens that have a class.
 
-    ``render`` is the string the grammar's regexes run on; ``offsets[k]`` is
-    where token ``k`` starts in it; ``sentence[k]`` numbers sentences.
+    Token ``k`` is ``words[k]``, spanning ``bounds[2k+1]:bounds[2k+2]`` of the
+    text. Item ``i`` starts at token ``items[i]``, covers ``widths[i]`` tokens
+    (more than one for multi-word entries) and starts at ``offsets[i]`` in
+    ``render``.
     """
 
     text: str
-    starts: list[int]
-    ends: list[int]
     words: list[str]
-    lex: list[tuple[Lex, ...]]
-    classes: list[tuple[str, ...]]
+    bounds: list[int]
+    items: list[int]
+    widths: list[int]
+    info: list[Word]
     offsets: list[int]
     render: str
-    sentence: list[int]
-    lead: list[int]  # letters of a detachable proclitic at the token's start
+    sentence_ends: list[int]
 
     def __len__(self) -> int:
-        return len(self.starts)
+        return len(self.words)
+
+    def start(self, k: int) -> int:
+        return self.bounds[2 * k + 1]
+
+    def end(self, k: int) -> int:
+        return self.bounds[2 * k + 2]
+
+    def sentence(self, k: int) -> int:
+        """Which sentence token ``k`` is in (sentences end at . ! ? ؟ or a newline)."""
+        return bisect_right(self.sentence_ends, self.start(k))
+
+    def item_text(self, i: int) -> str:
+        k = self.items[i]
+        return self.text[self.start(k) : self.end(k + self.widths[i] - 1)]
+
+    def token_range(self, first_item: int, last_item: int) -> tuple[int, int]:
+        """Tokens ``[start, end)`` covered by items ``first_item..last_item``."""
+        return self.items[first_item], self.items[last_item] + self.widths[last_item]
+
+
+# Classes that only matter next to a stronger word (prepositions, punctuation,
+# modifiers): a token with only these is kept when a strong token is within
+# _REACH tokens, which is as far as any rule puts them from one.
+WEAK_CLASSES = frozenset({
+    "IN", "FROM", "TO", "BETWEEN", "AND", "COMMA", "DOT", "SLASH", "DASH", "COLON", "LPAR",
+    "RPAR", "DEF", "AGO", "AFTER", "SINCE", "DURPREP", "THIS", "EACH", "APPROX", "LESSMORE",
+    "FEW", "FEWPOST", "NEXTWORD", "CURRENT", "FUTURE", "ERA_G", "ERA_H", "BOUND", "MONTHWORD",
+    "DAYWORD",
+})  # fmt: skip
+_REACH = 5
+
+
+@dataclass(frozen=True, eq=False)
+class _Index:
+    """Per-lexicon lookups for tokenising: which words to look at, and their Word."""
+
+    keys: frozenset[str]
+    weak: frozenset[str]
+    words: dict[str, Word]
+    multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
+
+
+@cache
+def _index(lexicon: Lexicon) -> _Index:
+    words = {w: _make_word(lexicon, w, lex) for w, lex in lexicon.single.items()}
+    words.update((p, _make_word(lexicon, p, ())) for p in _PUNCT)
+    weak = {w for w, info in words.items() if info.classes and set(info.classes) <= WEAK_CLASSES}
+    multi = {}
+    for first, phrases in lexicon.multi.items():
+        multi[first] = tuple((ph, _make_word(lexicon, first, lexes)) for ph, lexes in phrases)
+        all_weak = all({lx.cls for lx in lexes} <= WEAK_CLASSES for _, lexes in phrases)
+        if all_weak and (first not in words or first in weak):
+            weak.add(first)
+    keys = frozenset(words) | frozenset(lexicon.multi)
+    return _Index(keys, frozenset(weak), words, multi)
+
+
+def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
+    classes = tuple(lx.cls for lx in lex) + _shape_classes(word)
+    piece = "<" + "".join(LETTER[c] for c in classes) + ">" if classes else _PLAIN
+    return Word(lex, classes, piece, lexicon.proclitic.get(word, 0) if lex else 0)
+
+
+_digit_words: dict[str, Word] = {}
+
+
+def _digit_word(lexicon: Lexicon, word: str) -> Word:
+    hit = _digit_words.get(word)
+    if hit is None:
+        if len(_digit_words) > 100_000:  # digit strings are unbounded; so is not this cache
+            _digit_words.clear()
+        hit = _digit_words[word] = _make_word(lexicon, word, ())
+    return hit
 
 
 def _shape_classes(word: str) -> tuple[str, ...]:
-    if word.isdigit():
+    if word[0] in _DIGITS:
         value = int(word)
         out = ["DIGITS"]
         if len(word) == 4 and 1000 <= value <= 2199:
@@ -54,54 +155,53 @@ def _shape_classes(word: str) -> tuple[str, ...]:
 
 
 def tokenize(text: str, lexicon: Lexicon) -> Tokens:
-    """Split ``text`` (already normalised) into tokens and look each up once."""
-    raw = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    starts: list[int] = []
-    ends: list[int] = []
-    words: list[str] = []
-    lexes: list[tuple[Lex, ...]] = []
-    classes: list[tuple[str, ...]] = []
+    """Split ``text`` (already normalised) into tokens and classify the ones that matter."""
+    index = _index(lexicon)
+    parts = _SPLIT.split(text)
+    words = parts[1::2]
+    bounds = list(accumulate(map(len, parts), initial=0))
+    unique = set(words)
+    hits = unique & index.keys
+    hits.update(w for w in unique - hits if w[0] in _DIGITS)
+    strong = hits - index.weak
+    ks = [k for k, w in enumerate(words) if w in hits]
+    anchors = [k for k in ks if words[k] in strong]
+    items: list[int] = []
+    widths: list[int] = []
+    info: list[Word] = []
     offsets: list[int] = []
-    sentence: list[int] = []
-    lead: list[int] = []
-    parts: list[str] = []
+    pieces: list[str] = []
     pos = 0
-    sent = 0
-    last_end = 0
-    i = 0
-    n = len(raw)
-    while i < n:
-        start, end, word = raw[i]
-        if any(ch in _SENTENCE_END for ch in text[last_end:start]):
-            sent += 1
-        found: tuple[Lex, ...] = ()
-        span = 1
-        for words_, lex in lexicon.multi.get(word, ()):
-            k = len(words_)
-            if i + k <= n and all(raw[i + j][2] == words_[j] for j in range(1, k)):
-                found, span = lex, k
-                end = raw[i + k - 1][1]
+    next_free = 0  # first token not yet covered by an item
+    n = len(words)
+    for k in ks:
+        if k < next_free:
+            continue
+        word = words[k]
+        if word not in strong:
+            near = bisect_right(anchors, k + _REACH)
+            if not near or anchors[near - 1] < k - _REACH:
+                continue
+        w = None
+        width = 1
+        for phrase, phrase_word in index.multi.get(word, ()):
+            size = len(phrase)
+            if k + size <= n and all(words[k + j] == phrase[j] for j in range(1, size)):
+                w, width = phrase_word, size
                 break
-        if not found:
-            found = lexicon.single.get(word, ())
-        cls = (
-            tuple(lx.cls for lx in found) + _shape_classes(word) if found else _shape_classes(word)
-        )
-        starts.append(start)
-        ends.append(end)
-        words.append(text[start:end])
-        lexes.append(found)
-        classes.append(cls)
+        if w is None:
+            w = index.words.get(word) or _digit_word(lexicon, word)
+        if not w.classes:
+            continue
+        if k > next_free and pieces:
+            pieces.append(_PLAIN)
+            pos += 2
+        items.append(k)
+        widths.append(width)
+        info.append(w)
         offsets.append(pos)
-        sentence.append(sent)
-        lead.append(lexicon.proclitic.get(word, 0) if found else 0)
-        piece = "<" + "".join(LETTER[c] for c in cls) + ">" if cls else _PLAIN
-        parts.append(piece)
-        pos += len(piece)
-        if word in _SENTENCE_END:
-            sent += 1
-        last_end = end
-        i += span
-    return Tokens(
-        text, starts, ends, words, lexes, classes, offsets, "".join(parts), sentence, lead
-    )
+        pieces.append(w.piece)
+        pos += len(w.piece)
+        next_free = k + width
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    return Tokens(text, words, bounds, items, widths, info, offsets, "".join(pieces), ends)
