@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import dateparser
@@ -104,11 +105,14 @@ def calendar(g: Groups, p: dict) -> Frame | None:
         return None
     if year and year < p.get("min_year", 0):
         return None
+    if (first := g.number("year0")) is not None and first < p.get("min_year", 0):
+        return None  # بين 1000 و2000 جندي: counts, not a range of years
     hijri = bool(month_lex and month_lex.cls.startswith("H")) or g.has("hera")
     year_offset = _year_offset(g)
     if (
         month_lex
         and month_lex.ambiguous
+        and not p.get("month_in_context")
         and not (
             day
             or year
@@ -165,10 +169,11 @@ def unit_rel(g: Groups, p: dict) -> Frame | None:
         if direction == "this":
             return None
         return Frame("duration", unit=unit.value, count=count, mod=g.mod())
-    if unit.number == "plural":
-        if direction == "this":
+    if unit.number == "plural":  # السنوات الأخيرة، الأيام المقبلة، هذه الأيام
+        value = {"past": "PAST_REF", "future": "FUTURE_REF"}.get(direction, "PRESENT_REF")
+        if direction == "this" and not g.has("this"):
             return None
-        return Frame("ref", value="PAST_REF" if direction == "past" else "FUTURE_REF")
+        return Frame("ref", value=value)
     if not unit.definite and not g.has("this"):
         return None
     step = {"past": -1, "future": 1, "this": 0}[direction]
@@ -231,6 +236,22 @@ def duration(g: Groups, p: dict) -> Frame | None:
     return Frame("duration", unit=unit.value, count=n if known else None, mod=g.mod())
 
 
+def block(g: Groups, p: dict) -> Frame | None:
+    """ذلك اليوم: words that look temporal but refer back; the match only shields them."""
+    return Frame("block")
+
+
+def nth_week(g: Groups, p: dict) -> Frame | None:
+    """الأسبوع الأول من مارس: a month narrowed to its start, middle or end."""
+    unit = g.lex("unit", "UNIT")
+    n = g.number("nth")
+    base = calendar(g, {**p, "month_in_context": True})
+    if unit is None or unit.value != "week" or base is None or base.month is None:
+        return None
+    mod = "START" if n == 1 else "END" if (n or 0) >= 4 or g.has("last") else "MID"
+    return replace(base, mod=mod)
+
+
 def ref(g: Groups, p: dict) -> Frame | None:
     if "value" in p:
         return Frame("ref", value=p["value"])
@@ -270,7 +291,8 @@ def century(g: Groups, p: dict) -> Frame | None:
 
 def quarter(g: Groups, p: dict) -> Frame | None:
     n = g.number("q")
-    if n is None or not 1 <= n <= 4:
+    unit = g.lex("qword", "UNIT")
+    if n is None or not 1 <= n <= 4 or unit is None or unit.value != "quarter":
         return None
     year = _year(g)
     if year is False:
@@ -321,6 +343,8 @@ BUILDERS: dict[str, Callable[[Groups, dict], Frame | None]] = {
     "after": after,
     "duration": duration,
     "ref": ref,
+    "block": block,
+    "nth_week": nth_week,
     "set": set_,
     "decade": decade,
     "century": century,

@@ -46,11 +46,13 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
             candidates.append((i, best))
     taken = [False] * len(tokens.info)
     chosen = []
-    for i, best in sorted(candidates, key=lambda c: (-_width(tokens, c[0], c[1][4]), c[0])):
-        end = best[4]
-        if any(taken[i:end]):
+    # Longer matches first; two matches conflict only if their extents overlap,
+    # so a lead word (و in "و2018") may serve the expression before it too.
+    for _, best in sorted(candidates, key=lambda c: (-_width(tokens, c[0], c[1][4]), c[0])):
+        first, end = best[2], best[3]
+        if any(taken[first:end]):
             continue
-        taken[i:end] = [True] * (end - i)
+        taken[first:end] = [True] * (end - first)
         chosen.append(best)
     found: list[Found] = []
     for frame, rule, ext_first, ext_end, _, body in sorted(chosen, key=lambda b: b[2]):

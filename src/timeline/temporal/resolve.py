@@ -251,4 +251,5 @@ _RESOLVERS = {
     "decade": _decade,
     "century": _century,
     "quarter": _quarter,
+    "block": lambda f, anchor, tense: None,
 }

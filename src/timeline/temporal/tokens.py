@@ -93,7 +93,7 @@ WEAK_CLASSES = frozenset({
     "IN", "FROM", "TO", "BETWEEN", "AND", "COMMA", "DOT", "SLASH", "DASH", "COLON", "LPAR",
     "RPAR", "DEF", "AGO", "AFTER", "SINCE", "DURPREP", "THIS", "EACH", "APPROX", "LESSMORE",
     "FEW", "FEWPOST", "NEXTWORD", "CURRENT", "FUTURE", "ERA_G", "ERA_H", "BOUND", "MONTHWORD",
-    "DAYWORD",
+    "DAYWORD", "THAT",
 })  # fmt: skip
 _REACH = 5
 
