@@ -21,6 +21,8 @@ def _date(text: str) -> date:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from timeline.pipeline import extract
 
     now = args.now or date.today()  # the one place the clock is read
@@ -35,9 +37,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         f"{len(result.timexes)} time expressions in {seconds:.2f} s"
     )
     for row in skipped.itertuples():
-        where = row.source_file + (
-            f":{row.line}" if row.line is not None and row.line == row.line else ""
-        )
+        where = row.source_file + ("" if pd.isna(row.line) else f":{row.line}")
         print(f"  skipped {row.article_id or '-'} ({where}): {row.reason}", file=sys.stderr)
     for name, path in paths.items():
         print(f"  {name:9} {path}")
