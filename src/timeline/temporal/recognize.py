@@ -42,7 +42,8 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     """All temporal expressions of one text, in text order, without overlaps."""
     candidates = []
     for i, w in enumerate(tokens.info):
-        if (best := _best_match(tokens, i, w.classes)) is not None:
+        rules = _candidates(w.classes)
+        if rules and (best := _best_match(tokens, i, rules)) is not None:
             candidates.append((i, best))
     taken = [False] * len(tokens.info)
     chosen = []
@@ -81,11 +82,11 @@ def _candidates(classes: tuple[str, ...]) -> tuple[Rule, ...]:
     return tuple(rules[order] for order in sorted(rules))
 
 
-def _best_match(tokens: Tokens, i: int, classes: tuple[str, ...]) -> tuple | None:
+def _best_match(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple | None:
     best = None
     best_len = 0
     pos = tokens.offsets[i]
-    for rule in _candidates(classes):
+    for rule in rules:
         m = rule.regex.match(tokens.render, pos)
         if m is None or m.end() - pos <= best_len:
             continue

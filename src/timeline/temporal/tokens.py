@@ -86,16 +86,18 @@ class Tokens:
         return self.items[first_item], self.items[last_item] + self.widths[last_item]
 
 
-# Classes that only matter next to a stronger word (prepositions, punctuation,
-# modifiers): a token with only these is kept when a strong token is within
-# _REACH tokens, which is as far as any rule puts them from one.
-WEAK_CLASSES = frozenset({
-    "IN", "FROM", "TO", "BETWEEN", "AND", "COMMA", "DOT", "SLASH", "DASH", "COLON", "LPAR",
-    "RPAR", "DEF", "AGO", "AFTER", "SINCE", "DURPREP", "THIS", "EACH", "APPROX", "LESSMORE",
-    "FEW", "FEWPOST", "NEXTWORD", "CURRENT", "FUTURE", "ERA_G", "ERA_H", "BOUND", "MONTHWORD",
-    "DAYWORD", "THAT",
-})  # fmt: skip
-_REACH = 5
+# Classes that only matter near a stronger word (prepositions, punctuation,
+# modifiers), with how near, in tokens: as far as any rule puts them from a
+# strong one (قبل ما يزيد على ثلاثة أيام: قبل is 4 tokens from ثلاثة). A token
+# with only these classes is kept when a strong token is within its reach.
+REACH = {
+    "IN": 1, "FROM": 1, "TO": 1, "BETWEEN": 1, "AND": 1, "COMMA": 1, "DOT": 1, "SLASH": 1,
+    "DASH": 1, "COLON": 1, "LPAR": 1, "RPAR": 1, "DEF": 1, "NEXTWORD": 1, "THAT": 1, "THIS": 1,
+    "ERA_G": 2, "ERA_H": 2, "EACH": 2, "BOUND": 2, "MONTHWORD": 2, "DAYWORD": 2, "CURRENT": 3,
+    "FUTURE": 3, "FEWPOST": 2, "APPROX": 3, "LESSMORE": 3, "FEW": 3, "AGO": 5, "AFTER": 5,
+    "SINCE": 5, "DURPREP": 5,
+}  # fmt: skip
+WEAK_CLASSES = frozenset(REACH)
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +105,7 @@ class _Index:
     """Per-lexicon lookups for tokenising: which words to look at, and their Word."""
 
     keys: frozenset[str]
-    weak: frozenset[str]
+    weak: dict[str, int]  # weak word → its reach
     words: dict[str, Word]
     multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
 
@@ -112,15 +114,22 @@ class _Index:
 def _index(lexicon: Lexicon) -> _Index:
     words = {w: _make_word(lexicon, w, lex) for w, lex in lexicon.single.items()}
     words.update((p, _make_word(lexicon, p, ())) for p in _PUNCT)
-    weak = {w for w, info in words.items() if info.classes and set(info.classes) <= WEAK_CLASSES}
+    weak = {
+        w: max(REACH[c] for c in info.classes)
+        for w, info in words.items()
+        if info.classes and set(info.classes) <= WEAK_CLASSES
+    }
     multi = {}
     for first, phrases in lexicon.multi.items():
         multi[first] = tuple((ph, _make_word(lexicon, first, lexes)) for ph, lexes in phrases)
-        all_weak = all({lx.cls for lx in lexes} <= WEAK_CLASSES for _, lexes in phrases)
-        if all_weak and (first not in words or first in weak):
-            weak.add(first)
+        classes = {lx.cls for _, lexes in phrases for lx in lexes}
+        if classes <= WEAK_CLASSES and (first not in words or first in weak):
+            # a phrase's first word reaches as far as the phrase's last word needs
+            longest = max(len(ph) for ph, _ in phrases)
+            reach = max(REACH[c] for c in classes) + longest - 1
+            weak[first] = max(weak.get(first, 0), reach)
     keys = frozenset(words) | frozenset(lexicon.multi)
-    return _Index(keys, frozenset(weak), words, multi)
+    return _Index(keys, weak, words, multi)
 
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
@@ -163,7 +172,8 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     unique = set(words)
     hits = unique & index.keys
     hits.update(w for w in unique - hits if w[0] in _DIGITS)
-    strong = hits - index.weak
+    weak = index.weak
+    strong = {w for w in hits if w not in weak}
     ks = [k for k, w in enumerate(words) if w in hits]
     anchors = [k for k in ks if words[k] in strong]
     items: list[int] = []
@@ -179,8 +189,9 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
             continue
         word = words[k]
         if word not in strong:
-            near = bisect_right(anchors, k + _REACH)
-            if not near or anchors[near - 1] < k - _REACH:
+            reach = weak[word]
+            near = bisect_right(anchors, k + reach)
+            if not near or anchors[near - 1] < k - reach:
                 continue
         w = None
         width = 1
