@@ -138,17 +138,10 @@ def test_narrow_leaves_other_mods_alone(mod):
     assert cal.narrow(D(2021, 5, 1), D(2021, 5, 31), mod) == (D(2021, 5, 1), D(2021, 5, 31))
 
 
-_MID_OF_ONE_DAY = pytest.mark.xfail(
-    strict=True,
-    reason="narrow(d, d, 'MID') returns (d+1, d+1): with a one-day interval third = 1, "
-    "mid_start = start + third lies after end, and max(mid_start, end - third) keeps it",
-)
-
-
 @pytest.mark.parametrize(
     ("days", "mod"),
     [
-        pytest.param(days, mod, marks=[_MID_OF_ONE_DAY] if (days, mod) == (1, "MID") else [])
+        (days, mod)
         for days in [1, 2, 3, 7, 10, 28, 29, 30, 31, 90, 365, 366, 3653]
         for mod in ["START", "MID", "END"]
     ],
@@ -160,7 +153,7 @@ def test_narrow_stays_inside_and_nonempty(days, mod):
     assert start <= a <= b <= end
 
 
-@pytest.mark.parametrize("mod", ["START", pytest.param("MID", marks=_MID_OF_ONE_DAY), "END"])
+@pytest.mark.parametrize("mod", ["START", "MID", "END"])
 def test_narrow_a_single_day_keeps_it(mod):
     d = D(2021, 6, 24)
     assert cal.narrow(d, d, mod) == (d, d)

@@ -386,6 +386,32 @@ def test_intervals_agree_with_values(texts, dct):
         assert (t.date_start, t.date_end) == cal.narrow(start, end, t.mod), (t.text, t.value)
 
 
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "اليوم",
+        "27 أبريل",
+        "هذا الأسبوع",
+        "الأسبوع الماضي",
+        "الشهر المقبل",
+        "مارس الماضي",
+        "العام",
+        "العام الماضي",
+        "عام 2019",
+    ],
+)
+@SETTINGS
+@example(mod="منتصف", dct=date(2021, 6, 24))
+@given(mod=st.sampled_from(["بداية", "مطلع", "منتصف", "نهاية", "أواخر"]), dct=dcts)
+def test_narrowed_interval_stays_inside_its_unit(unit, mod, dct):
+    found = find_timexes(f"{mod} {unit}", dct)
+    assert len(found) == 1
+    t = found[0]
+    assert t.mod in ("START", "MID", "END")
+    start, end, _ = cal.value_interval(t.value)
+    assert start <= t.date_start <= t.date_end <= end, (t.text, t.value, t.date_start)
+
+
 @SETTINGS
 @given(dcts)
 def test_refs_bound_by_dct(dct):

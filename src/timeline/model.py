@@ -69,3 +69,76 @@ class Timex:
     anchor: str = "dct"  # "dct", a timex_id or a mention_id
     rule_id: str = ""
     tense: str | None = field(default=None, compare=False)  # clause tense used, if any
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A word (or phrase) that names an event of a type from the taxonomy."""
+
+    start: int  # raw-text offsets
+    end: int
+    text: str
+    event_type: str  # MEET, ATTACK, AGREE, ...
+    lemma: str  # the lexicon entry it matched, for tracing
+    pos: str  # "verb" or "noun"
+    token: int  # index of its first token in the article's Tokens
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A participant or place named in the text, with the name it is known by."""
+
+    start: int  # raw-text offsets
+    end: int
+    text: str
+    kind: str  # person, country, org, group, place
+    name: str  # canonical name: the same for مائير بن شبات and مئير بن شبات
+    actor: str | None = None  # who it stands for as an actor (واشنطن → الولايات المتحدة)
+    token: int = -1  # index of its first token
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One event mention, with its status, arguments and date."""
+
+    mention_id: str
+    article_id: str
+    event_type: str
+    status: str  # occurred, planned, proposed, hypothetical, negated
+    trigger: str
+    start: int
+    end: int
+    sentence: str
+    date_value: str | None = None
+    granularity: str | None = None
+    date_start: date | None = None
+    date_end: date | None = None
+    timex_id: str | None = None
+    participants: tuple[str, ...] = ()
+    location: str | None = None
+    confidence: float = 1.0
+    event_id: str | None = None
+    published: date | None = None
+    # how the date was found: timex, inherited, anchored, or None when unknown
+    date_source: str | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world event: the merged mentions of one row of the timeline."""
+
+    event_id: str
+    event_type: str
+    plover: str
+    cameo: str
+    date_value: str | None
+    date_start: date | None
+    date_end: date | None
+    granularity: str | None
+    location: str | None
+    participants: tuple[str, ...]
+    n_mentions: int
+    n_articles: int
+    article_ids: tuple[str, ...]
+    first_published: date | None
+    summary: str

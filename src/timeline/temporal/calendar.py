@@ -73,9 +73,9 @@ def value_interval(value: str | None) -> tuple[date | None, date | None, str | N
 
 def narrow(start: date, end: date, mod: str | None) -> tuple[date, date]:
     """START/MID/END keep the first/middle/last third of an interval."""
-    if mod not in ("START", "MID", "END"):
-        return start, end
     days = (end - start).days + 1
+    if mod not in ("START", "MID", "END") or (mod == "MID" and days < 3):
+        return start, end  # a day or two has no middle third
     third = max(days // 3, 1)
     if mod == "START":
         return start, start + timedelta(days=third - 1)
@@ -101,7 +101,10 @@ def next_weekday(anchor: date, weekday: int, *, strict: bool) -> date:
 
 
 def hijri_to_gregorian(year: int, month: int, day: int) -> date:
-    """Gregorian date of a Hijri (Umm al-Qura) date; ValueError outside the table."""
+    """Gregorian date of a Hijri (Umm al-Qura) date.
+
+    Raises ValueError for an impossible date and OverflowError outside the table.
+    """
     return Hijri(year, month, day).to_gregorian()
 
 
