@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from timeline.model import Timex
@@ -12,11 +13,32 @@ from timeline.temporal.tense import clause_tense
 from timeline.temporal.tokens import Tokens
 
 
+@dataclass(frozen=True)
+class TemporalAnalysis:
+    """One article's text as the later layers need it: tokens and resolved expressions.
+
+    ``found[i]`` is what was recognised for ``timexes[i]`` (its tokens and frame),
+    so the event layer can re-anchor an expression on another event's date.
+    """
+
+    norm: Normalized
+    tokens: Tokens
+    found: list[Found]
+    timexes: list[Timex]
+
+
+def analyse_text(text: str, dct: date, article_id: str = "doc") -> TemporalAnalysis:
+    """Normalise, tokenise, recognise and resolve one article against its date."""
+    norm, tokens = analyse(text)
+    pairs = resolve_found(recognise(norm, tokens), tokens, text, article_id, dct)
+    return TemporalAnalysis(norm, tokens, [f for f, _ in pairs], [t for _, t in pairs])
+
+
 def resolve_found(
     found: list[Found], tokens: Tokens, raw: str, article_id: str, dct: date
-) -> list[Timex]:
+) -> list[tuple[Found, Timex]]:
     """Resolve recognised expressions against the article date, numbering them in text order."""
-    out: list[Timex] = []
+    out: list[tuple[Found, Timex]] = []
     for f in found:
         tense = clause_tense(tokens, f.tok_start, f.tok_end) if needs_tense(f.frame) else None
         res = resolve(f.frame, dct, tense or "past")
@@ -26,21 +48,24 @@ def resolve_found(
         if res.type == "DURATION" and f.body_start is not None:
             start = f.body_start  # بعد أقل من أسبوع [من الهجوم]: the duration without بعد
         out.append(
-            Timex(
-                timex_id=f"{article_id}/t{len(out) + 1}",
-                article_id=article_id,
-                text=raw[start : f.end],
-                start=start,
-                end=f.end,
-                type=res.type,
-                value=res.value,
-                mod=res.mod,
-                granularity=res.granularity,
-                date_start=res.start,
-                date_end=res.end,
-                anchor="dct",
-                rule_id=f.rule.id,
-                tense=tense,
+            (
+                f,
+                Timex(
+                    timex_id=f"{article_id}/t{len(out) + 1}",
+                    article_id=article_id,
+                    text=raw[start : f.end],
+                    start=start,
+                    end=f.end,
+                    type=res.type,
+                    value=res.value,
+                    mod=res.mod,
+                    granularity=res.granularity,
+                    date_start=res.start,
+                    date_end=res.end,
+                    anchor="dct",
+                    rule_id=f.rule.id,
+                    tense=tense,
+                ),
             )
         )
     return out
@@ -52,14 +77,15 @@ def find_timexes(text: str, dct: date, article_id: str = "doc") -> list[Timex]:
     >>> [t.value for t in find_timexes("التقى الوزيران أمس الجمعة", date(2020, 12, 19))]
     ['2020-12-18']
     """
-    norm, tokens = analyse(text)
-    return resolve_found(recognise(norm, tokens), tokens, text, article_id, dct)
+    return analyse_text(text, dct, article_id).timexes
 
 
 __all__ = [
     "Frame",
     "Normalized",
+    "TemporalAnalysis",
     "analyse",
+    "analyse_text",
     "find_timexes",
     "recognise",
     "resolve",
