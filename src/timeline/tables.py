@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import timeline
-from timeline.model import ArticleStatus, Timex
+from timeline.model import ArticleStatus, Event, Mention, Timex
 
 __all__ = [
     "ARTICLES_SCHEMA",
@@ -39,6 +39,8 @@ __all__ = [
     "TIMEXES_SCHEMA",
     "articles_frame",
     "empty_frame",
+    "events_frame",
+    "mentions_frame",
     "read_metadata",
     "read_table",
     "timexes_frame",
@@ -205,6 +207,66 @@ def articles_frame(
         for name, value in row.items():
             columns[name].append(value)
     return _frame_from_columns(columns, ARTICLES_SCHEMA)
+
+
+def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
+    """A ``mentions`` frame, one row per :class:`Mention` in the order given."""
+    rows = (
+        {
+            "mention_id": m.mention_id,
+            "article_id": m.article_id,
+            "event_id": m.event_id,
+            "event_type": m.event_type,
+            "status": m.status,
+            "trigger": m.trigger,
+            "sentence": m.sentence,
+            "char_start": m.start,
+            "char_end": m.end,
+            "date_value": m.date_value,
+            "granularity": m.granularity,
+            "date_start": m.date_start,
+            "date_end": m.date_end,
+            "timex_id": m.timex_id,
+            "participants": list(m.participants),
+            "location": m.location,
+            "confidence": m.confidence,
+        }
+        for m in mentions
+    )
+    return _records_frame(rows, MENTIONS_SCHEMA)
+
+
+def events_frame(events: Iterable[Event]) -> pd.DataFrame:
+    """An ``events`` frame, one row per :class:`Event` in the order given."""
+    rows = (
+        {
+            "event_id": e.event_id,
+            "event_type": e.event_type,
+            "plover": e.plover,
+            "cameo": e.cameo,
+            "date_value": e.date_value,
+            "date_start": e.date_start,
+            "date_end": e.date_end,
+            "granularity": e.granularity,
+            "location": e.location,
+            "participants": list(e.participants),
+            "n_mentions": e.n_mentions,
+            "n_articles": e.n_articles,
+            "article_ids": list(e.article_ids),
+            "first_published": e.first_published,
+            "summary": e.summary,
+        }
+        for e in events
+    )
+    return _records_frame(rows, EVENTS_SCHEMA)
+
+
+def _records_frame(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pd.DataFrame:
+    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+    for row in rows:
+        for name in schema.names:
+            columns[name].append(row[name])
+    return _frame_from_columns(columns, schema)
 
 
 def empty_frame(schema: pa.Schema) -> pd.DataFrame:
