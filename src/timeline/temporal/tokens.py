@@ -29,7 +29,8 @@ _PUNCT = {
     "/": "SLASH", "-": "DASH", ".": "DOT", ":": "COLON", "،": "COMMA", ",": "COMMA",
     "(": "LPAR", ")": "RPAR",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?؟\n]")
+# A run of sentence-final marks and blank lines ends one sentence, not several.
+_SENTENCE_END = re.compile(r"[.!?؟\n][\s.!?؟]*")
 _PLAIN = "<>"
 _DIGITS = "0123456789"
 
