@@ -33,6 +33,8 @@ _FINE = frozenset({"time", "day", "week"})
 _MAX_BLOCK_DAYS = 400  # a longer interval is looked up over its last 400 days
 _RECENT_DAYS = 92  # how far back "recently" (an open interval) looks for its event
 _BLOCK_CANDIDATES = 64
+_ADJACENT = 3  # tokens: توقيع اتفاقيات
+_SECOND_TRIGGER_REACH = 8  # tokens: هجوم غير مسبوق بالمسيّرات والصواريخ شنّته
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class Key:
     location: str | None  # matching key
     published: date
     sentence: int
+    token: int = 0  # where its trigger is in the article
+    noun: bool = True  # a noun trigger (الهجوم) rather than a verb (شنته)
     distinct: bool = False  # the text marks it as an occasion of its own
     link: int | None = None  # order of the mention it refers to, same article
 
@@ -125,11 +129,6 @@ def _conflict(a: Cluster, b: Cluster, same_place: Callable[[str, str], bool]) ->
     )
 
 
-def _same_article_ok(a: Cluster, b: Cluster) -> bool:
-    articles = {k.article_id for k in a.keys} & {k.article_id for k in b.keys}
-    return not (articles and (a.distinct or b.distinct))
-
-
 def deduplicate(
     keys: Iterable[Key], same_place: Callable[[str, str], bool] | None = None
 ) -> list[list[Key]]:
@@ -167,7 +166,9 @@ def _within_article(keys: list[Key], same_place) -> list[Cluster]:
             ca.distinct or cb.distinct or not (ca.fine and cb.fine) or not _overlap(ca, cb)
         ):
             return
-        if _conflict(ca, cb, same_place) or (_dated(ca) and _dated(cb) and not _overlap(ca, cb)):
+        if _dated(ca) and _dated(cb) and not _overlap(ca, cb):
+            return
+        if not forced and _conflict(ca, cb, same_place):
             return
         ca.absorb(cb)
         owner[b] = a
@@ -178,7 +179,7 @@ def _within_article(keys: list[Key], same_place) -> list[Cluster]:
             join(position[k.link], i, forced=True)
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
-            if keys[i].sentence == keys[j].sentence:
+            if _second_trigger(keys[i], keys[j]):
                 join(i, j, forced=True)
     for i in range(len(keys)):
         for j in range(i + 1, len(keys)):
@@ -210,6 +211,23 @@ def _months(c: Cluster) -> list[tuple[int, int]]:
         out.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+def _second_trigger(a: Key, b: Key) -> bool:
+    """الهجوم الذي شنته: a verb close after a noun of the same sentence names the same event.
+
+    Two nouns apart in one sentence (اغتيال فخري زادة … لاغتيال سليماني) may
+    well be two events, so only words a few tokens apart join that way, or an
+    undated verb beside a dated noun of its type.
+    """
+    if a.sentence != b.sentence or a.event_type != b.event_type:
+        return False
+    if a.noun != b.noun and (a.start, a.end) == (None, None) != (b.start, b.end):
+        return True  # an undated verb beside a dated noun of its type: ويلتقيا … المباحثات
+    if b.noun != a.noun and (b.start, b.end) == (None, None) != (a.start, a.end):
+        return True
+    gap = abs(a.token - b.token)
+    return gap <= _ADJACENT or (a.noun != b.noun and gap <= _SECOND_TRIGGER_REACH)
 
 
 def _blocks(c: Cluster) -> list[tuple]:
@@ -265,8 +283,10 @@ def _across_articles(local: list[Cluster], same_place) -> list[Cluster]:
 
 def _match(c: Cluster, g: Cluster, same_place) -> tuple | None:
     """How well ``c`` fits the global cluster ``g``; None when it must not join."""
-    if not _overlap(c, g) or _conflict(c, g, same_place) or not _same_article_ok(c, g):
+    if not _overlap(c, g) or _conflict(c, g, same_place):
         return None
+    if {k.article_id for k in c.keys} & {k.article_id for k in g.keys}:
+        return None  # what an article's own reading kept apart stays apart
     shared = len(c.participants & g.participants)
     if not (c.fine and g.fine) and shared == 0:
         return None  # a month or "recently" alone is not enough to say it is one event

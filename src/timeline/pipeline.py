@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +16,13 @@ import pandas as pd
 
 from timeline import tables
 from timeline.corpus import read_corpus
-from timeline.model import Article, ArticleStatus, Timex
-from timeline.temporal import find_timexes
+from timeline.dedup import Key, deduplicate
+from timeline.events.arguments import same_place
+from timeline.events.mentions import ArticleEvents, find_mentions
+from timeline.events.rows import build_events
+from timeline.events.triggers import event_types
+from timeline.model import Article, ArticleStatus, Event, Mention, Timex
+from timeline.temporal import analyse_text
 
 
 @dataclass(frozen=True)
@@ -43,17 +48,38 @@ class Result:
         return tables.write_tables(folder, frames, run_info=self.run_info)
 
 
-def process_article(article: Article) -> list[Timex]:
-    """Every resolved time expression of one article, anchored on its date."""
-    return find_timexes(article.text, article.published, article.id)
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What one article yields: its time expressions and event mentions."""
+
+    timexes: list[Timex]
+    events: ArticleEvents
+
+
+_NOTHING = ArticleResult([], ArticleEvents([], []))
+
+
+def process_article(article: Article) -> ArticleResult:
+    """Every time expression and event mention of one article, anchored on its date."""
+    analysis = analyse_text(article.text, article.published, article.id)
+    return ArticleResult(analysis.timexes, find_mentions(article, analysis))
 
 
 def iter_results(
     records: Iterable[tuple[Article | None, ArticleStatus]],
-) -> Iterator[tuple[ArticleStatus, list[Timex]]]:
-    """Process a stream of corpus records, one report row and its timexes at a time."""
+) -> Iterator[tuple[ArticleStatus, ArticleResult]]:
+    """Process a stream of corpus records, one report row and its results at a time."""
     for article, status in records:
-        yield status, (process_article(article) if article is not None else [])
+        yield status, (process_article(article) if article is not None else _NOTHING)
+
+
+def timeline_rows(mentions: list[Mention], keys: list[Key]) -> tuple[list[Mention], list[Event]]:
+    """Deduplicate the occurred mentions into events; give each mention its event id."""
+    groups = deduplicate(keys, same_place)
+    types = {name: (t.plover, t.cameo) for name, t in event_types().items()}
+    events, assigned = build_events(groups, {m.mention_id: m for m in mentions}, types)
+    mentions = [replace(m, event_id=assigned.get(m.mention_id)) for m in mentions]
+    return mentions, events
 
 
 def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Result:
@@ -70,17 +96,24 @@ def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Resul
     """
     statuses: list[ArticleStatus] = []
     found: list[Timex] = []
+    mentions: list[Mention] = []
+    keys: list[Key] = []
     counts: dict[str, tuple[int, int]] = {}
-    for status, timexes in iter_results(read_corpus(source, now=now)):
+    for status, result in iter_results(read_corpus(source, now=now)):
         statuses.append(status)
-        found.extend(timexes)
+        found.extend(result.timexes)
+        mentions.extend(result.events.mentions)
+        keys.extend(result.events.keys)
         if status.status == "ok" and status.article_id is not None:
-            counts[status.article_id] = (len(timexes), 0)
+            counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
+    mentions, events = timeline_rows(mentions, keys)
     run_info = {"input": str(source)}
     if now is not None:
         run_info["now"] = now.isoformat()
     return Result(
         timexes=tables.timexes_frame(found),
         articles=tables.articles_frame(statuses, counts),
+        mentions=tables.mentions_frame(mentions),
+        events=tables.events_frame(events),
         run_info=run_info,
     )

@@ -10,6 +10,7 @@ nothing dates stays unknown: never silently the article's date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,19 +42,34 @@ class Site:
 
     token: int
     sentence: int
+    clause: int
     event_type: str
     occurred: bool
-    anaphoric: bool  # a definite noun or a suffixed form: refers back
+    noun: bool
+    anaphoric: bool  # a definite noun (الاجتماع): refers back to an event named before
     participants: tuple[str, ...]
+    persons: frozenset[str] = frozenset()
+    location: str | None = None
+    distinct: bool = False
+    lemma: str = ""
+    counterpart: str | None = None  # who it is "with" (الاجتماع مع أوبريان)
 
 
 UNKNOWN = Dating(None, None, None)
 
 
-def date_mentions(sites: list[Site], analysis: TemporalAnalysis) -> list[Dating]:
-    """Date every mention of one article (``sites`` in text order)."""
+def date_mentions(
+    sites: list[Site], analysis: TemporalAnalysis, clause_of: Callable[[int], int]
+) -> list[Dating]:
+    """Date every mention of one article (``sites`` in text order).
+
+    ``clause_of(k)`` numbers the clause of token ``k`` (see ``events.clauses``).
+    """
     tokens = analysis.tokens
-    spans = [(f.tok_start, f.tok_end, tokens.sentence(f.tok_start)) for f in analysis.found]
+    spans = [
+        (f.tok_start, f.tok_end, tokens.sentence(f.tok_start), clause_of(f.tok_start))
+        for f in analysis.found
+    ]
     direct = [_from_sentence(i, sites, spans, analysis.timexes) for i in range(len(sites))]
     out: list[Dating | None] = []
     for i, timex in enumerate(direct):
@@ -74,21 +90,30 @@ def _resolution(t: Timex) -> Resolution:
 
 
 def _from_sentence(
-    i: int, sites: list[Site], spans: list[tuple[int, int, int]], timexes: list[Timex]
+    i: int, sites: list[Site], spans: list[tuple[int, int, int, int]], timexes: list[Timex]
 ) -> Timex | None:
-    """The nearest usable time expression of the mention's sentence, if any."""
+    """The time expression that governs a mention: its clause's, else its sentence's.
+
+    Nearest first; a vague one (مؤخرا، حاليا) only from the mention's own clause;
+    none across a noun trigger, which names another event, or a verb trigger of
+    another type.
+    """
     site = sites[i]
-    best, best_distance = None, None
-    for (start, end, sentence), timex in zip(spans, timexes, strict=True):
+    best, best_rank = None, None
+    for (start, end, sentence, clause), timex in zip(spans, timexes, strict=True):
         if sentence != site.sentence or not _usable(timex):
             continue
+        same_clause = clause == site.clause
+        if not same_clause and timex.granularity == "ref":
+            continue
         distance = start - site.token if start > site.token else site.token - end + 1
-        if best_distance is not None and distance >= best_distance:
+        rank = (not same_clause, distance)
+        if best_rank is not None and rank >= best_rank:
             continue
         lo, hi = sorted((site.token, start if start > site.token else end - 1))
-        if any(lo < other.token < hi and other.event_type != site.event_type for other in sites):
-            continue  # another kind of event stands between them and takes the time
-        best, best_distance = timex, distance
+        if any(lo < o.token < hi and (o.noun or o.event_type != site.event_type) for o in sites):
+            continue
+        best, best_rank = timex, rank
     return best
 
 
@@ -158,21 +183,34 @@ def _majority_week(start: date, end: date) -> str:
 
 
 def _inherit(i: int, sites: list[Site], out: list[Dating | None]) -> Dating:
-    """An undated mention takes the date of the mention it refers to, if any."""
+    """An undated mention takes the date of the mention it refers to, if any.
+
+    A definite noun (الاجتماع) refers to an event of its type named before: the
+    one it shares people with (above all the one it is "with"), then one named
+    by the same word, then the most recent. The lead refers forward to the first
+    dated one. A mention at the same named place takes that place's event; an
+    agreement whose parties are left to context, the meeting before it.
+    """
     site = sites[i]
     dated = [
         j
         for j, d in enumerate(out)
-        if d is not None and d.source in ("timex", "anchored") and sites[j].occurred
+        if d is not None and d.resolution is not None and sites[j].occurred
     ]
-    same = [j for j in dated if sites[j].event_type == site.event_type and _agree(site, sites[j])]
-    before = [j for j in same if j < i]
+    same = [j for j in dated if sites[j].event_type == site.event_type and not sites[j].distinct]
+    # "recently" or "now" says too little to be what an anaphor points back to
+    before = [j for j in same if j < i and out[j].resolution.granularity != "ref"]
     if site.anaphoric and before:
-        return _copy(out[before[-1]], before[-1])
+        j = _antecedent(site, before, sites, out)
+        return _copy(out[j], j)
     if site.sentence <= 1 or site.anaphoric:  # the lead announces what the text then dates
         after = [j for j in same if j > i]
         if after:
             return _copy(out[after[0]], after[0])
+    if site.location:
+        placed = [j for j in same if sites[j].location == site.location]
+        if placed:
+            return _copy(out[placed[0]], placed[0])
     if site.event_type == "AGREE" and not site.participants:
         # an agreement whose parties the text leaves to context was reached at the meeting
         meets = [j for j in dated if j < i and sites[j].event_type == "MEET"]
@@ -181,14 +219,18 @@ def _inherit(i: int, sites: list[Site], out: list[Dating | None]) -> Dating:
     return UNKNOWN
 
 
-def _agree(a: Site, b: Site) -> bool:
-    """Two mentions can corefer unless both name participants and share none."""
-    return not (a.participants and b.participants) or bool(
-        set(a.participants) & set(b.participants)
-    )
+def _antecedent(site: Site, before: list[int], sites: list[Site], out: list) -> int:
+    def fit(j: int) -> tuple[int, bool, int]:
+        other = sites[j]
+        shared = len(site.persons & other.persons)
+        if site.counterpart and site.counterpart == other.counterpart:
+            shared += 2
+        return shared, site.lemma == other.lemma, j
+
+    return max(before, key=fit)
 
 
 def _copy(d: Dating | None, origin: int) -> Dating:
-    if d is None:
+    if d is None or d.resolution is None:
         return UNKNOWN
     return Dating(d.resolution, None, "inherited", origin)

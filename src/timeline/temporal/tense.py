@@ -64,6 +64,11 @@ def is_future_word(word: str) -> bool:
     )
 
 
+def is_clause_opener(word: str) -> bool:
+    """A complementiser (أن، إنه، بأن) that opens a clause of its own."""
+    return word in _cues().openers
+
+
 def clause_tense(tokens: Tokens, start: int, end: int) -> str:
     """'future' if a future cue governs tokens ``[start, end)``, else 'past'.
 

@@ -1,0 +1,1 @@
+"""The events layer: event triggers, their status, arguments and dedup."""

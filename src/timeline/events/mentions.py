@@ -1,0 +1,188 @@
+"""One article's event mentions: triggers, status, arguments, dates, and dedup keys."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from timeline.dedup import Key
+from timeline.events.arguments import canonical, find_entities, mention_arguments
+from timeline.events.clauses import clause_numbering
+from timeline.events.dating import Site, date_mentions
+from timeline.events.status import mention_status
+from timeline.events.triggers import find_triggers
+from timeline.lexicon import clitic_forms, norm, read_data
+from timeline.model import Article, Entity, Mention, Trigger
+from timeline.temporal import TemporalAnalysis
+from timeline.temporal.tokens import Tokens
+
+_GENERIC = frozenset(clitic_forms("مثل"))
+_WITH = frozenset({"مع", "ومع"})
+_WITH_REACH = 8  # tokens
+_PROCLITIC = re.compile(r"^(?:[وف]?(?:ب|ك|ل(?!ل))?)")
+_SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEvents:
+    """The mentions of one article and, for the occurred ones, their dedup keys."""
+
+    mentions: list[Mention]
+    keys: list[Key]
+
+
+@cache
+def _distinct_cues() -> tuple[tuple[str, ...], ...]:
+    phrases = []
+    for cue in read_data("distinct.yaml")["before_trigger"]:
+        words = norm(cue).split()
+        phrases.extend((first, *words[1:]) for first in clitic_forms(words[0]))
+    return tuple(phrases)
+
+
+def _marked_distinct(tokens: Tokens, k: int) -> bool:
+    """سبق أن التقى: the text sets this occasion apart from the one it reports."""
+    for phrase in _distinct_cues():
+        n = len(phrase)
+        for start in range(max(0, k - n - 2), k - n + 1):
+            if tuple(tokens.words[start : start + n]) == phrase:
+                return True
+    return False
+
+
+def _anaphoric(tokens: Tokens, trigger: Trigger) -> bool:
+    """A definite noun refers back to an event already named: الاجتماع، والهجوم.
+
+    A pronoun suffix does not: in اعتراضها or زيارته it points at a thing or a
+    person, not at an earlier event.
+    """
+    if trigger.pos != "noun":
+        return False
+    word = tokens.words[trigger.token]
+    bare = word[_PROCLITIC.match(word).end() :]
+    return bare.startswith("ال") or word.startswith("لل")
+
+
+def _generic(tokens: Tokens, trigger: Trigger) -> bool:
+    """مثل هذه الهجمات: a kind of event, not one that happened."""
+    before = tokens.words[max(0, trigger.token - 2) : trigger.token]
+    return any(w in _GENERIC for w in before)
+
+
+def _sentence_text(analysis: TemporalAnalysis, raw: str, k: int) -> str:
+    tokens = analysis.tokens
+    ends = tokens.sentence_ends
+    s = tokens.sentence(k)
+    start = analysis.norm.raw_index(ends[s - 1]) + 1 if s > 0 else 0
+    stop = analysis.norm.raw_index(ends[s]) if s < len(ends) else len(raw)
+    return raw[start:stop].strip(" \n\t.")
+
+
+def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents:
+    """Every event mention of one article, dated, with keys for deduplication."""
+    tokens = analysis.tokens
+    triggers = [t for t in find_triggers(analysis.norm, tokens) if not _generic(tokens, t)]
+    if not triggers:
+        return ArticleEvents([], [])
+    entities = find_entities(analysis.norm, tokens)
+    kinds = _kinds(entities)
+    clause_of = clause_numbering(tokens)
+    statuses = [mention_status(tokens, t) for t in triggers]
+    arguments = [mention_arguments(entities, tokens, t.token) for t in triggers]
+    sites = []
+    for t, status, (people, place) in zip(triggers, statuses, arguments, strict=True):
+        keys = tuple(canonical(p) for p in people)
+        sites.append(
+            Site(
+                token=t.token,
+                sentence=tokens.sentence(t.token),
+                clause=clause_of(t.token),
+                event_type=t.event_type,
+                occurred=status == "occurred",
+                noun=t.pos == "noun",
+                anaphoric=_anaphoric(tokens, t),
+                participants=keys,
+                persons=frozenset(p for p in keys if kinds.get(p) == "person"),
+                location=canonical(place) if place else None,
+                distinct=_marked_distinct(tokens, t.token),
+                lemma=t.lemma,
+                counterpart=_counterpart(entities, tokens, t.token),
+            )
+        )
+    datings = date_mentions(sites, analysis, clause_of)
+    mentions: list[Mention] = []
+    keys: list[Key] = []
+    for i, (t, status, (people, place), site, dating) in enumerate(
+        zip(triggers, statuses, arguments, sites, datings, strict=True)
+    ):
+        res = dating.resolution
+        mention = Mention(
+            mention_id=f"{article.id}/m{i + 1}",
+            article_id=article.id,
+            event_type=t.event_type,
+            status=status,
+            trigger=t.text,
+            start=t.start,
+            end=t.end,
+            sentence=_sentence_text(analysis, article.text, t.token),
+            date_value=res.value if res else None,
+            granularity=res.granularity if res else None,
+            date_start=res.start if res else None,
+            date_end=res.end if res else None,
+            timex_id=dating.timex_id,
+            participants=tuple(people),
+            location=place,
+            confidence=_confidence(dating.source),
+            published=article.published,
+            date_source=dating.source,
+        )
+        mentions.append(mention)
+        if status == "occurred":
+            keys.append(
+                Key(
+                    mention_id=mention.mention_id,
+                    article_id=article.id,
+                    order=i,
+                    event_type=t.event_type,
+                    start=mention.date_start,
+                    end=mention.date_end,
+                    granularity=mention.granularity,
+                    participants=frozenset(site.participants),
+                    persons=site.persons,
+                    location=site.location,
+                    published=article.published,
+                    sentence=site.sentence,
+                    token=t.token,
+                    noun=site.noun,
+                    distinct=site.distinct,
+                    link=dating.origin,
+                )
+            )
+    return ArticleEvents(mentions, keys)
+
+
+def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:
+    """Whom the event is "with": the first person (else name) after مع near the trigger."""
+    words = tokens.words
+    sentence = tokens.sentence(k)
+    for j in range(k + 1, min(len(words), k + _WITH_REACH)):
+        if words[j] in _WITH and tokens.sentence(j) == sentence:
+            near = [e for e in entities if j < e.token <= j + _WITH_REACH]
+            people = [e for e in near if e.kind == "person"]
+            if people:  # مع مستشار الأمن القومي الأميركي، روبيرت أوبريان: the person
+                return canonical(people[0].name)
+            return canonical(near[0].actor or near[0].name) if near else None
+    return None
+
+
+def _kinds(entities: list[Entity]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for e in entities:
+        out.setdefault(canonical(e.actor or e.name), e.kind if not e.actor else "country")
+    return out
+
+
+def _confidence(source: str | None) -> float:
+    """A rough belief in the mention's date: direct > counted from an event > inherited."""
+    return {"timex": 0.9, "anchored": 0.7, "inherited": 0.6}.get(source or "", 0.5)
