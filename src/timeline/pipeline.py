@@ -20,7 +20,6 @@ from timeline.dedup import Key, deduplicate
 from timeline.events.arguments import same_place
 from timeline.events.mentions import ArticleEvents, find_mentions
 from timeline.events.rows import build_events
-from timeline.events.triggers import event_types
 from timeline.model import Article, ArticleStatus, Event, Mention, Timex
 from timeline.temporal import analyse_text
 
@@ -56,7 +55,7 @@ class ArticleResult:
     events: ArticleEvents
 
 
-_NOTHING = ArticleResult([], ArticleEvents([], []))
+_NOTHING = ArticleResult([], ArticleEvents([], [], {}))
 
 
 def process_article(article: Article) -> ArticleResult:
@@ -73,11 +72,16 @@ def iter_results(
         yield status, (process_article(article) if article is not None else _NOTHING)
 
 
-def timeline_rows(mentions: list[Mention], keys: list[Key]) -> tuple[list[Mention], list[Event]]:
-    """Deduplicate the occurred mentions into events; give each mention its event id."""
+def timeline_rows(
+    mentions: list[Mention], keys: list[Key], codes: dict[str, tuple[str, str]]
+) -> tuple[list[Mention], list[Event]]:
+    """Deduplicate the occurred mentions into events; give each mention its event id.
+
+    ``codes`` maps a mention id to its trigger's (PLOVER, CAMEO) codes: a row
+    takes those of the mention that dates it (signing → SUPPORT/057).
+    """
     groups = deduplicate(keys, same_place)
-    types = {name: (t.plover, t.cameo) for name, t in event_types().items()}
-    events, assigned = build_events(groups, {m.mention_id: m for m in mentions}, types)
+    events, assigned = build_events(groups, {m.mention_id: m for m in mentions}, codes)
     mentions = [replace(m, event_id=assigned.get(m.mention_id)) for m in mentions]
     return mentions, events
 
@@ -98,15 +102,17 @@ def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Resul
     found: list[Timex] = []
     mentions: list[Mention] = []
     keys: list[Key] = []
+    codes: dict[str, tuple[str, str]] = {}
     counts: dict[str, tuple[int, int]] = {}
     for status, result in iter_results(read_corpus(source, now=now)):
         statuses.append(status)
         found.extend(result.timexes)
         mentions.extend(result.events.mentions)
         keys.extend(result.events.keys)
+        codes.update(result.events.codes)
         if status.status == "ok" and status.article_id is not None:
             counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
-    mentions, events = timeline_rows(mentions, keys)
+    mentions, events = timeline_rows(mentions, keys, codes)
     run_info = {"input": str(source)}
     if now is not None:
         run_info["now"] = now.isoformat()

@@ -11,7 +11,7 @@ from timeline.events.arguments import canonical, find_entities, mention_argument
 from timeline.events.clauses import clause_numbering
 from timeline.events.dating import Site, date_mentions
 from timeline.events.status import mention_status
-from timeline.events.triggers import find_triggers
+from timeline.events.triggers import find_triggers, trigger_codes
 from timeline.lexicon import clitic_forms, norm, read_data
 from timeline.model import Article, Entity, Mention, Trigger
 from timeline.temporal import TemporalAnalysis
@@ -30,6 +30,7 @@ class ArticleEvents:
 
     mentions: list[Mention]
     keys: list[Key]
+    codes: dict[str, tuple[str, str]]  # mention id → its trigger's (PLOVER, CAMEO) codes
 
 
 @cache
@@ -84,7 +85,7 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
     tokens = analysis.tokens
     triggers = [t for t in find_triggers(analysis.norm, tokens) if not _generic(tokens, t)]
     if not triggers:
-        return ArticleEvents([], [])
+        return ArticleEvents([], [], {})
     entities = find_entities(analysis.norm, tokens)
     kinds = _kinds(entities)
     clause_of = clause_numbering(tokens)
@@ -159,7 +160,8 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
                     link=dating.origin,
                 )
             )
-    return ArticleEvents(mentions, keys)
+    codes = {m.mention_id: trigger_codes(t) for m, t in zip(mentions, triggers, strict=True)}
+    return ArticleEvents(mentions, keys, codes)
 
 
 def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:

@@ -13,11 +13,12 @@ from timeline.model import Event, Mention
 def build_events(
     groups: list[list[Key]],
     mentions: Mapping[str, Mention],
-    types: Mapping[str, tuple[str, str]],
+    codes: Mapping[str, tuple[str, str]],
 ) -> tuple[list[Event], dict[str, str]]:
     """One Event per group, and the event id of every grouped mention.
 
-    ``types`` maps an event type to its (PLOVER, CAMEO) codes. Rows come sorted
+    ``codes`` maps a mention id to its (PLOVER, CAMEO) codes; a row takes those
+    of the mention that gives it its date. Rows come sorted
     by date (undated last), then type and id, so the table reads as a timeline.
     """
     events: list[Event] = []
@@ -29,7 +30,7 @@ def build_events(
         articles = sorted(
             {(m.published, m.article_id) for m in members}, key=lambda p: (p[0] is None, p)
         )
-        plover, cameo = types.get(best.event_type, ("", ""))
+        plover, cameo = codes.get(best.mention_id, ("", ""))
         events.append(
             Event(
                 event_id=eid,
