@@ -53,6 +53,7 @@ class Site:
     distinct: bool = False
     lemma: str = ""
     counterpart: str | None = None  # who it is "with" (الاجتماع مع أوبريان)
+    in_force: bool = False  # names an agreement in force: the times around date other things
 
 
 UNKNOWN = Dating(None, None, None)
@@ -70,7 +71,10 @@ def date_mentions(
         (f.tok_start, f.tok_end, tokens.sentence(f.tok_start), clause_of(f.tok_start))
         for f in analysis.found
     ]
-    direct = [_from_sentence(i, sites, spans, analysis.timexes) for i in range(len(sites))]
+    direct = [
+        None if site.in_force else _from_sentence(i, sites, spans, analysis.timexes)
+        for i, site in enumerate(sites)
+    ]
     out: list[Dating | None] = []
     for i, timex in enumerate(direct):
         if timex is None:
@@ -81,7 +85,7 @@ def date_mentions(
             out.append(Dating(_resolution(timex), timex.timex_id, "timex"))
     for i, site in enumerate(sites):
         if out[i] is None:
-            out[i] = _inherit(i, sites, out) if site.occurred else UNKNOWN
+            out[i] = _inherit(i, sites, out) if site.occurred and not site.in_force else UNKNOWN
     return [d or UNKNOWN for d in out]
 
 

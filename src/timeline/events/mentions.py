@@ -52,6 +52,28 @@ def _marked_distinct(tokens: Tokens, k: int) -> bool:
     return False
 
 
+@cache
+def _reference_cues() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
+    data = read_data("references.yaml")
+    before = []
+    for cue in data["before"]:
+        words = norm(cue).split()
+        before.extend((first, *words[1:]) for first in clitic_forms(words[0]))
+    after = frozenset(norm(w) for w in data["after"])
+    return frozenset(data["types"]), tuple(before), after
+
+
+def in_force(tokens: Tokens, trigger: Trigger) -> bool:
+    """الانسحاب من الاتفاق النووي: the noun names an agreement in force, not its making."""
+    types, before, after = _reference_cues()
+    if trigger.event_type not in types or trigger.pos != "noun":
+        return False
+    k = trigger.token
+    if k + 1 < len(tokens.words) and tokens.words[k + 1] in after:
+        return True
+    return any(tuple(tokens.words[k - len(cue) : k]) == cue for cue in before if k >= len(cue))
+
+
 def _anaphoric(tokens: Tokens, trigger: Trigger) -> bool:
     """A definite noun refers back to an event already named: الاجتماع، والهجوم.
 
@@ -109,6 +131,7 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
                 distinct=_marked_distinct(tokens, t.token),
                 lemma=t.lemma,
                 counterpart=_counterpart(entities, tokens, t.token),
+                in_force=in_force(tokens, t),
             )
         )
     datings = date_mentions(sites, analysis, clause_of)

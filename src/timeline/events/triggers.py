@@ -11,6 +11,7 @@ Context conditions from the data (``near``, ``not_next``, ``not_prev``,
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
@@ -77,6 +78,11 @@ def trigger_codes(trigger: Trigger) -> tuple[str, str]:
     return etype.plover, etype.cameo
 
 
+# Normalisation folds ة into ه, so a noun in ة can look like a verb with the
+# pronoun ه; the raw spelling tells them apart.
+_TAA_MARBUTA = re.compile("[\u0629\ufe93\ufe94][\u064b-\u065f]*$")
+
+
 def find_triggers(norm: Normalized, tokens: Tokens) -> list[Trigger]:
     """Every event trigger of one text, in text order, at most one per token.
 
@@ -99,6 +105,8 @@ def find_triggers(norm: Normalized, tokens: Tokens) -> list[Trigger]:
             if end:
                 start, stop = norm.raw_span(tokens.start(k), tokens.end(end - 1))
                 text = norm.raw[start:stop]
+                if entry.pos == "verb" and _TAA_MARBUTA.search(text):
+                    continue  # وزارة is no وزاره ("and visited him"): verbs never end in ة
                 out.append(Trigger(start, stop, text, entry.event_type, entry.lemma, entry.pos, k))
                 next_free = end
                 break
