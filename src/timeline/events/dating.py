@@ -196,14 +196,17 @@ def _inherit(i: int, sites: list[Site], out: list[Dating | None]) -> Dating:
     agreement whose parties are left to context, the meeting before it.
     """
     site = sites[i]
+    # "recently" or "now" says too little to be lent to another mention
     dated = [
         j
         for j, d in enumerate(out)
-        if d is not None and d.resolution is not None and sites[j].occurred
+        if d is not None
+        and d.resolution is not None
+        and d.resolution.granularity != "ref"
+        and sites[j].occurred
     ]
     same = [j for j in dated if sites[j].event_type == site.event_type and not sites[j].distinct]
-    # "recently" or "now" says too little to be what an anaphor points back to
-    before = [j for j in same if j < i and out[j].resolution.granularity != "ref"]
+    before = [j for j in same if j < i]
     if site.anaphoric and before:
         j = _antecedent(site, before, sites, out)
         return _copy(out[j], j)
