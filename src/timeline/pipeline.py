@@ -55,13 +55,25 @@ class ArticleResult:
     events: ArticleEvents
 
 
-_NOTHING = ArticleResult([], ArticleEvents([], [], {}))
+_NOTHING = ArticleResult([], ArticleEvents([], [], {}, {}))
 
 
 def process_article(article: Article) -> ArticleResult:
     """Every time expression and event mention of one article, anchored on its date."""
     analysis = analyse_text(article.text, article.published, article.id)
-    return ArticleResult(analysis.timexes, find_mentions(article, analysis))
+    events = find_mentions(article, analysis)
+    timexes = analysis.timexes
+    if events.anchors:  # بعد أقل من أسبوع [من الهجوم]: counted from an event, not the DCT
+        timexes = [
+            _anchored(t, *events.anchors[t.timex_id]) if t.timex_id in events.anchors else t
+            for t in timexes
+        ]
+    return ArticleResult(timexes, events)
+
+
+def _anchored(timex: Timex, mention_id: str, start: date | None, end: date | None) -> Timex:
+    """A duration counted from an event: anchored on it, standing for the interval it gives."""
+    return replace(timex, anchor=mention_id, date_start=start, date_end=end)
 
 
 def iter_results(

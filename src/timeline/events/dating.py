@@ -33,7 +33,7 @@ class Dating:
     resolution: Resolution | None
     timex_id: str | None
     source: str | None  # timex, inherited, anchored; None when unknown
-    origin: int | None = None  # index of the mention it inherited from
+    origin: int | None = None  # the mention it inherited from, or counted from (anchored)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +131,7 @@ def _anchored(i: int, sites: list[Site], direct: list[Timex | None], timex: Time
     """بعد أقل من أسبوع: the latest day-dated event of the last few sentences, shifted."""
     site = sites[i]
     anchor: date | None = None
+    anchor_at: int | None = None
     for j, other in enumerate(sites):
         t = direct[j]
         if (
@@ -142,11 +143,11 @@ def _anchored(i: int, sites: list[Site], direct: list[Timex | None], timex: Time
         ):
             continue
         if anchor is None or t.date_start > anchor:
-            anchor = t.date_start
+            anchor, anchor_at = t.date_start, j
     if anchor is None:
         return UNKNOWN
     res = shift(anchor, timex.value, timex.mod, before=timex.rule_id in _BEFORE_RULES)
-    return Dating(res, timex.timex_id, "anchored") if res else UNKNOWN
+    return Dating(res, timex.timex_id, "anchored", anchor_at) if res else UNKNOWN
 
 
 def shift(

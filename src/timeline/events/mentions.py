@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from timeline.dedup import Key
@@ -31,6 +32,8 @@ class ArticleEvents:
     mentions: list[Mention]
     keys: list[Key]
     codes: dict[str, tuple[str, str]]  # mention id → its trigger's (PLOVER, CAMEO) codes
+    # timex id → (the mention it is counted from, the interval it then stands for)
+    anchors: dict[str, tuple[str, date | None, date | None]]
 
 
 @cache
@@ -107,7 +110,7 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
     tokens = analysis.tokens
     triggers = [t for t in find_triggers(analysis.norm, tokens) if not _generic(tokens, t)]
     if not triggers:
-        return ArticleEvents([], [], {})
+        return ArticleEvents([], [], {}, {})
     entities = find_entities(analysis.norm, tokens)
     kinds = _kinds(entities)
     clause_of = clause_numbering(tokens)
@@ -180,11 +183,16 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
                     token=t.token,
                     noun=site.noun,
                     distinct=site.distinct,
-                    link=dating.origin,
+                    link=dating.origin if dating.source == "inherited" else None,
                 )
             )
     codes = {m.mention_id: trigger_codes(t) for m, t in zip(mentions, triggers, strict=True)}
-    return ArticleEvents(mentions, keys, codes)
+    anchors = {
+        d.timex_id: (mentions[d.origin].mention_id, d.resolution.start, d.resolution.end)
+        for d in datings
+        if d.source == "anchored" and d.timex_id and d.origin is not None and d.resolution
+    }
+    return ArticleEvents(mentions, keys, codes, anchors)
 
 
 def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:
