@@ -53,11 +53,33 @@ def test_same_type_and_month_alone_never_merge():
     assert len(deduplicate([a, b, c])) == 3
 
 
-def test_fine_dates_that_overlap_merge_when_nothing_conflicts():
+def test_fine_dates_that_overlap_merge_when_a_party_matches():
     week = {"start": D(2021, 5, 31), "end": D(2021, 6, 6), "gran": "week"}
-    a = key("a/m1", "a", **week)
-    b = key("b/m1", "b", **week, persons={"mcgurk"})
+    a = key("a/m1", "a", **week, who={"israel"})
+    b = key("b/m1", "b", **week, who={"israel", "usa"}, persons={"mcgurk"})
     assert ids(deduplicate([a, b])) == [["a/m1", "b/m1"]]
+
+
+def test_the_same_day_alone_is_not_the_same_event():
+    a = key("a/m1", "a", day=D(2018, 5, 5))
+    b = key("b/m1", "b", day=D(2018, 5, 5), who={"philippines"})
+    assert len(deduplicate([a, b])) == 2
+
+
+def test_a_coarse_date_needs_a_person_or_parties_and_place():
+    recently = {"end": D(2021, 6, 24), "gran": "ref"}
+    a = key("a/m1", "a", **recently, who={"usa", "north korea"})
+    b = key("b/m1", "b", day=D(2021, 6, 1), who={"usa", "china"}, where="beijing")
+    c = key("c/m1", "c", **recently, who={"usa", "china"})
+    d = key("d/m1", "d", **recently, who={"usa", "china"}, where="beijing")
+    e = key("e/m1", "e", **recently, persons={"blinken"})
+    f = key("f/m1", "f", day=D(2021, 6, 2), persons={"blinken"})
+    assert ids(deduplicate([a, b, c, d, e, f])) == [
+        ["a/m1"],
+        ["b/m1", "d/m1"],
+        ["c/m1"],
+        ["e/m1", "f/m1"],
+    ]
 
 
 def test_different_people_on_the_same_day_are_different_events():

@@ -9,9 +9,10 @@ Two stages, both on compact keys (no text):
    occasion (سبق أن التقى …) joins only through reference or its own sentence.
 2. Across articles, each article's clusters, finest-dated first, join the best
    compatible cluster found through a blocking index: the days of a fine date,
-   and each participant by month. Fine dates (a day or a week) that overlap are
-   enough when participants and places do not conflict; coarser dates (a month,
-   a year, "recently") also need a participant in common. Undated clusters
+   and each participant by month. Fine dates (a day or a week) that overlap
+   need a participant or the place in common, and nothing in conflict; coarser
+   dates (a month, a year, "recently") need a named person in common, or two
+   parties and the place. Undated clusters
    never merge across articles. Each cluster meets at most a fixed number of
    candidates per block, so the cost grows with the corpus, not its square.
 """
@@ -288,9 +289,13 @@ def _match(c: Cluster, g: Cluster, same_place) -> tuple | None:
     if {k.article_id for k in c.keys} & {k.article_id for k in g.keys}:
         return None  # what an article's own reading kept apart stays apart
     shared = len(c.participants & g.participants)
-    if not (c.fine and g.fine) and shared == 0:
-        return None  # a month or "recently" alone is not enough to say it is one event
-    place = int(bool(c.locations & g.locations))
+    people = len(c.persons & g.persons)
+    place = int(any(same_place(x, y) for x in c.locations for y in g.locations))
+    if c.fine and g.fine:
+        if not (shared or place):
+            return None  # many things happen on one day: something else must match too
+    elif not (people or (shared >= 2 and place)):
+        return None  # a month or "recently" needs a named person, or two parties and the place
     return shared, place, -GRANULARITY_RANK[g.granularity]
 
 
