@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import timeline
+from timeline.cli_gold import add_commands
 
 
 def _date(text: str) -> date:
@@ -48,6 +49,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from timeline.evaluate import evaluate_folder, format_table
 
     scores = evaluate_folder(args.out, args.gold)
+    if args.report:
+        from timeline.cli_gold import write_eval_report
+
+        write_eval_report(args.out, args.gold, args.report)
     if args.json:
         print(json.dumps(scores, indent=2, ensure_ascii=False))
     else:
@@ -74,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("out", type=Path, help="folder holding timexes.parquet (and mentions/events)")
     ev.add_argument("gold", type=Path, help="folder of gold *.json files")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.add_argument("--report", type=Path, help="also write an HTML (or *.md) report here")
     ev.set_defaults(func=_cmd_eval)
+    add_commands(sub)
     return parser
 
 

@@ -180,7 +180,7 @@ def load_gold(folder: str | Path) -> dict[str, GoldDoc]:
         raise FileNotFoundError(f"gold folder not found: {folder}")
     docs: dict[str, GoldDoc] = {}
     for path in sorted(folder.glob("*.json")):
-        doc = _load_gold_file(path)
+        doc = load_gold_file(path)
         if doc.article_id in docs:
             raise GoldFormatError(
                 f"{path.name}: article_id {doc.article_id!r} already given by "
@@ -240,7 +240,8 @@ class _Reader:
         return tuple(alt)
 
 
-def _load_gold_file(path: Path) -> GoldDoc:
+def load_gold_file(path: Path) -> GoldDoc:
+    """One gold file, validated; GoldFormatError names the file and the problem."""
     r = _Reader(path.name)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
