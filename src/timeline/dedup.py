@@ -70,6 +70,8 @@ class Cluster:
     persons: set[str] = field(default_factory=set)
     locations: set[str] = field(default_factory=set)
     distinct: bool = False
+    articles: set[str] = field(default_factory=set)
+    filed: set[tuple] = field(default_factory=set)  # blocks of the index it is filed under
 
     @classmethod
     def of(cls, key: Key) -> Cluster:
@@ -82,6 +84,7 @@ class Cluster:
             set(key.persons),
             {key.location} if key.location else set(),
             key.distinct,
+            {key.article_id},
         )
 
     @property
@@ -97,6 +100,7 @@ class Cluster:
         self.persons |= other.persons
         self.locations |= other.locations
         self.distinct = self.distinct or other.distinct
+        self.articles |= other.articles
 
 
 def _intersect(a0, a1, b0, b1) -> tuple[date | None, date | None]:
@@ -274,11 +278,12 @@ def _across_articles(local: list[Cluster], same_place) -> list[Cluster]:
         else:
             merged[best].absorb(c)
             target = best
-        if _dated(merged[target]):
-            for block in _blocks(merged[target]):
-                slot = index[(etype, *block)]
-                if not slot or slot[-1] != target:
-                    slot.append(target)
+        cluster = merged[target]
+        if _dated(cluster):
+            for block in _blocks(cluster):
+                if block not in cluster.filed:
+                    cluster.filed.add(block)
+                    index[(etype, *block)].append(target)
     return merged
 
 
@@ -286,7 +291,7 @@ def _match(c: Cluster, g: Cluster, same_place) -> tuple | None:
     """How well ``c`` fits the global cluster ``g``; None when it must not join."""
     if not _overlap(c, g) or _conflict(c, g, same_place):
         return None
-    if {k.article_id for k in c.keys} & {k.article_id for k in g.keys}:
+    if c.articles & g.articles:
         return None  # what an article's own reading kept apart stays apart
     shared = len(c.participants & g.participants)
     people = len(c.persons & g.persons)

@@ -6,8 +6,10 @@ returns DataFrames and writes nothing until ``Result.to_parquet`` is asked to.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -98,6 +100,23 @@ def timeline_rows(
     return mentions, events
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while records pile up.
+
+    Our records hold no reference cycles, but hundreds of thousands of them make
+    the collector rescan the whole heap again and again (a fifth of the run at
+    100k articles); reference counting still frees everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Result:
     """Run the pipeline on a corpus folder or file (OUTPUT.md's input forms).
 
@@ -116,15 +135,16 @@ def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Resul
     keys: list[Key] = []
     codes: dict[str, tuple[str, str]] = {}
     counts: dict[str, tuple[int, int]] = {}
-    for status, result in iter_results(read_corpus(source, now=now)):
-        statuses.append(status)
-        found.extend(result.timexes)
-        mentions.extend(result.events.mentions)
-        keys.extend(result.events.keys)
-        codes.update(result.events.codes)
-        if status.status == "ok" and status.article_id is not None:
-            counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
-    mentions, events = timeline_rows(mentions, keys, codes)
+    with collector_paused():
+        for status, result in iter_results(read_corpus(source, now=now)):
+            statuses.append(status)
+            found.extend(result.timexes)
+            mentions.extend(result.events.mentions)
+            keys.extend(result.events.keys)
+            codes.update(result.events.codes)
+            if status.status == "ok" and status.article_id is not None:
+                counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
+        mentions, events = timeline_rows(mentions, keys, codes)
     run_info = {"input": str(source)}
     if now is not None:
         run_info["now"] = now.isoformat()

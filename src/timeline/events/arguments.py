@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from itertools import compress
@@ -393,7 +394,20 @@ def _name(gaz: _Gazetteer, tokens: Tokens, j: int) -> tuple[list[int], bool]:
     return names, closed
 
 
-def find_entities(norm: Normalized, tokens: Tokens) -> list[Entity]:
+@cache
+def _title_firsts() -> frozenset[str]:
+    """First tokens of title entries: people are looked for in every sentence."""
+    gaz = _gazetteer()
+    return frozenset(
+        first
+        for first, cands in gaz.first.items()
+        if any(entry.role in _TITLE_ROLES for _, entry, _ in cands)
+    )
+
+
+def find_entities(
+    norm: Normalized, tokens: Tokens, focus: Callable[[int], bool] | None = None
+) -> list[Entity]:
     """Countries, capitals, places, organisations and people named in one article.
 
     Capitals carry their state as ``actor``; a demonym adjective qualifying a
@@ -402,8 +416,13 @@ def find_entities(norm: Normalized, tokens: Tokens) -> list[Entity]:
     مسيرة إيرانية) is no entity. Persons come from title phrases and, once their
     full name is known, from bare mentions of their surname anywhere in the
     article. The list is in text order and entities do not overlap.
+
+    ``focus(k)``, when given, says whether token ``k`` is where arguments are
+    wanted (the sentences with a trigger); elsewhere only people are looked for,
+    since their full names let later surnames be recognised.
     """
     gaz = _gazetteer()
+    titles = _title_firsts()
     words = tokens.words
     raw = norm.raw
     hits = gaz.keys.intersection(words)
@@ -414,7 +433,7 @@ def find_entities(norm: Normalized, tokens: Tokens) -> list[Entity]:
     next_free = 0
     # compress/map keep the scan for candidate tokens in C
     for k in compress(range(len(words)), map(hits.__contains__, words)):
-        if k < next_free:
+        if k < next_free or (focus is not None and words[k] not in titles and not focus(k)):
             continue
         m = _match(gaz, words, k)
         if m is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 
-from timeline.temporal.tense import is_clause_opener
+from timeline.temporal.tense import clause_openers
 from timeline.temporal.tokens import Tokens
 
 _COMMAS = frozenset({"،", ","})
@@ -20,9 +20,10 @@ def clause_numbering(tokens: Tokens) -> Callable[[int], int]:
     """A function from a token index to the number of its clause (increasing in text)."""
     words = tokens.words
     n = len(words)
+    marks = clause_openers().intersection(words) | _COMMAS.intersection(words)
     starts = [
         k
         for k, w in enumerate(words)
-        if is_clause_opener(w) or (w in _COMMAS and k + 1 < n and words[k + 1][:1] == "و")
+        if w in marks and (w not in _COMMAS or (k + 1 < n and words[k + 1][:1] == "و"))
     ]
     return lambda k: bisect_right(starts, k)

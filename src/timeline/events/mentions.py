@@ -11,6 +11,7 @@ from timeline.dedup import Key
 from timeline.events.arguments import canonical, find_entities, mention_arguments
 from timeline.events.clauses import clause_numbering
 from timeline.events.dating import Site, date_mentions
+from timeline.events.phrases import PhraseSet
 from timeline.events.status import mention_status
 from timeline.events.triggers import find_triggers, trigger_codes
 from timeline.lexicon import clitic_forms, norm, read_data
@@ -37,33 +38,20 @@ class ArticleEvents:
 
 
 @cache
-def _distinct_cues() -> tuple[tuple[str, ...], ...]:
-    phrases = []
-    for cue in read_data("distinct.yaml")["before_trigger"]:
-        words = norm(cue).split()
-        phrases.extend((first, *words[1:]) for first in clitic_forms(words[0]))
-    return tuple(phrases)
+def _distinct_cues() -> PhraseSet:
+    return PhraseSet(read_data("distinct.yaml")["before_trigger"])
 
 
 def _marked_distinct(tokens: Tokens, k: int) -> bool:
     """سبق أن التقى: the text sets this occasion apart from the one it reports."""
-    for phrase in _distinct_cues():
-        n = len(phrase)
-        for start in range(max(0, k - n - 2), k - n + 1):
-            if tuple(tokens.words[start : start + n]) == phrase:
-                return True
-    return False
+    return _distinct_cues().ends_before(tokens.words, k, gap=2)
 
 
 @cache
-def _reference_cues() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], frozenset[str]]:
+def _reference_cues() -> tuple[frozenset[str], PhraseSet, frozenset[str]]:
     data = read_data("references.yaml")
-    before = []
-    for cue in data["before"]:
-        words = norm(cue).split()
-        before.extend((first, *words[1:]) for first in clitic_forms(words[0]))
     after = frozenset(norm(w) for w in data["after"])
-    return frozenset(data["types"]), tuple(before), after
+    return frozenset(data["types"]), PhraseSet(data["before"]), after
 
 
 def in_force(tokens: Tokens, trigger: Trigger) -> bool:
@@ -74,7 +62,7 @@ def in_force(tokens: Tokens, trigger: Trigger) -> bool:
     k = trigger.token
     if k + 1 < len(tokens.words) and tokens.words[k + 1] in after:
         return True
-    return any(tuple(tokens.words[k - len(cue) : k]) == cue for cue in before if k >= len(cue))
+    return before.ends_before(tokens.words, k)
 
 
 def _anaphoric(tokens: Tokens, trigger: Trigger) -> bool:
@@ -111,7 +99,8 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
     triggers = [t for t in find_triggers(analysis.norm, tokens) if not _generic(tokens, t)]
     if not triggers:
         return ArticleEvents([], [], {}, {})
-    entities = find_entities(analysis.norm, tokens)
+    wanted = {tokens.sentence(t.token) for t in triggers}
+    entities = find_entities(analysis.norm, tokens, lambda k: tokens.sentence(k) in wanted)
     kinds = _kinds(entities)
     clause_of = clause_numbering(tokens)
     statuses = [mention_status(tokens, t) for t in triggers]

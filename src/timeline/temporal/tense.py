@@ -69,6 +69,11 @@ def is_clause_opener(word: str) -> bool:
     return word in _cues().openers
 
 
+def clause_openers() -> frozenset[str]:
+    """Every spelling of the complementisers that open a clause."""
+    return _cues().openers
+
+
 def clause_tense(tokens: Tokens, start: int, end: int) -> str:
     """'future' if a future cue governs tokens ``[start, end)``, else 'past'.
 
