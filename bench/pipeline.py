@@ -269,7 +269,7 @@ def measure(
     reset_ok: bool,
     note: str = "",
 ) -> Row:
-    from timeline.pipeline import process_article, timeline_rows
+    from timeline.pipeline import collector_paused, process_article, timeline_rows
 
     n = len(articles)
     log(f"{name}: {n:,} articles, process_article ...")
@@ -280,14 +280,15 @@ def measure(
     gc.collect()
     clock.take()
     start = time.perf_counter()
-    for i, article in enumerate(articles, 1):
-        result = process_article(article)
-        timexes.extend(result.timexes)
-        mentions.extend(result.events.mentions)
-        keys.extend(result.events.keys)
-        codes.update(result.events.codes)
-        if i % PROGRESS_EVERY == 0:
-            log(f"{name}: {i:,} articles, {i / (time.perf_counter() - start):,.0f}/s")
+    with collector_paused():  # as extract() runs it
+        for i, article in enumerate(articles, 1):
+            result = process_article(article)
+            timexes.extend(result.timexes)
+            mentions.extend(result.events.mentions)
+            keys.extend(result.events.keys)
+            codes.update(result.events.codes)
+            if i % PROGRESS_EVERY == 0:
+                log(f"{name}: {i:,} articles, {i / (time.perf_counter() - start):,.0f}/s")
     per_article = time.perf_counter() - start
     gc_per_article = clock.take()
 
@@ -300,7 +301,8 @@ def measure(
         gc.collect()
         clock.take()
         start = time.perf_counter()
-        _, events = timeline_rows(mentions, keys, codes)
+        with collector_paused():
+            _, events = timeline_rows(mentions, keys, codes)
         runs.append(time.perf_counter() - start)
         gc_runs.append(clock.take())
     best = min(range(len(runs)), key=runs.__getitem__)
