@@ -37,6 +37,7 @@ __all__ = [
     "REASON_DESCRIPTIONS",
     "WARNINGS",
     "Record",
+    "check_record",
     "read_corpus",
 ]
 
@@ -132,6 +133,41 @@ def read_corpus(path: str | os.PathLike[str], *, now: dt.date | None = None) -> 
     if root.is_dir():
         return _read_folder(root, checker)
     return _read_single_file(root, checker)
+
+
+def check_record(
+    record: Mapping[str, Any],
+    where: str,
+    line: int | None,
+    seen: set[str],
+    now: dt.date | None = None,
+) -> Record:
+    """Check one in-memory record (a dict) with the rules :func:`read_corpus` applies.
+
+    ``record`` holds the JSONL fields (``id``, ``published``, ``text`` and optional
+    ``title``, ``source``, ``url``); ``where`` and ``line`` go into the report row as
+    ``source_file`` and ``line``. ``seen`` holds the ids already taken by usable
+    records: a usable record's id is added to it, so passing the same set for every
+    record of a corpus reports later repeats as ``duplicate_id``. A value that is
+    not a mapping is ``bad_json``, like a JSONL line that is not an object.
+
+    >>> seen: set[str] = set()
+    >>> article, status = check_record(
+    ...     {"id": "a1", "published": "2021-06-24", "text": "التقى الوزيران أمس"},
+    ...     "<records>", 0, seen)
+    >>> status.status, article.text
+    ('ok', 'التقى الوزيران أمس')
+    >>> check_record({"id": "a1", "published": "2021-06-24", "text": "مكرر"},
+    ...              "<records>", 1, seen)[1].reason
+    'duplicate_id'
+    """
+    if isinstance(now, dt.datetime):
+        now = now.date()
+    if not isinstance(record, Mapping):
+        return _skipped(None, where, line, "bad_json")
+    checker = _Checker(now)
+    checker.seen = seen
+    return checker.check(record, where, line, lambda: _record_text(record.get("text")))
 
 
 # -- sources ---------------------------------------------------------------------
