@@ -12,6 +12,8 @@ from pathlib import Path
 
 import timeline
 from timeline.cli_gold import add_commands
+from timeline.cli_models import add_commands as add_models_commands
+from timeline.cli_show import add_commands as add_show_commands
 
 
 def _date(text: str) -> date:
@@ -28,7 +30,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     now = args.now or date.today()  # the one place the clock is read
     started = time.perf_counter()
-    result = extract(args.input, now=now)
+    result = extract(args.input, now=now, backend=args.backend)
     paths = result.to_parquet(args.out)
     seconds = time.perf_counter() - started
     report = result.articles
@@ -73,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("--out", type=Path, required=True, help="output folder")
     ex.add_argument("--now", type=_date, help="reference date for the run (default: today)")
+    ex.add_argument(
+        "--backend",
+        choices=("rules", "auto", "stanza"),
+        default="rules",
+        help="analysis backend: rules (default), stanza (needs `timeline models install`), "
+        "auto (stanza if installed, else rules)",
+    )
     ex.set_defaults(func=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score an output folder against gold JSON (GOLD.md)")
@@ -82,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--report", type=Path, help="also write an HTML (or *.md) report here")
     ev.set_defaults(func=_cmd_eval)
     add_commands(sub)
+    add_show_commands(sub)
+    add_models_commands(sub)
     return parser
 
 

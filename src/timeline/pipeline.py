@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from timeline import tables
+from timeline.backends import Backend, get_backend
 from timeline.corpus import read_corpus
 from timeline.dedup import Key, deduplicate
 from timeline.events.arguments import same_place
@@ -37,6 +38,11 @@ class Result:
     )
     events: pd.DataFrame = field(default_factory=lambda: tables.empty_frame(tables.EVENTS_SCHEMA))
     run_info: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Which analysis backend made the tables; only the rules unless a run says otherwise.
+        if "backend" not in self.run_info:
+            object.__setattr__(self, "run_info", {**self.run_info, "backend": "rules"})
 
     def to_parquet(self, folder: str | os.PathLike[str]) -> dict[str, Path]:
         """Write the four tables atomically into ``folder`` (created if needed)."""
@@ -60,10 +66,15 @@ class ArticleResult:
 _NOTHING = ArticleResult([], ArticleEvents([], [], {}, {}))
 
 
-def process_article(article: Article) -> ArticleResult:
-    """Every time expression and event mention of one article, anchored on its date."""
+def process_article(article: Article, backend: Backend | None = None) -> ArticleResult:
+    """Every time expression and event mention of one article, anchored on its date.
+
+    ``backend`` (see :func:`timeline.backends.get_backend`) may add its analysis
+    of the text to the event layer; ``None`` or the rules backend: rules only.
+    """
     analysis = analyse_text(article.text, article.published, article.id)
-    events = find_mentions(article, analysis)
+    parsed = backend.analyse(article.text) if backend is not None else None
+    events = find_mentions(article, analysis, parsed)
     timexes = analysis.timexes
     if events.anchors:  # بعد أقل من أسبوع [من الهجوم]: counted from an event, not the DCT
         timexes = [
@@ -80,10 +91,11 @@ def _anchored(timex: Timex, mention_id: str, start: date | None, end: date | Non
 
 def iter_results(
     records: Iterable[tuple[Article | None, ArticleStatus]],
+    backend: Backend | None = None,
 ) -> Iterator[tuple[ArticleStatus, ArticleResult]]:
     """Process a stream of corpus records, one report row and its results at a time."""
     for article, status in records:
-        yield status, (process_article(article) if article is not None else _NOTHING)
+        yield status, (process_article(article, backend) if article is not None else _NOTHING)
 
 
 def timeline_rows(
@@ -117,11 +129,17 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Result:
+def extract(
+    source: str | os.PathLike[str], *, now: date | None = None, backend: str = "rules"
+) -> Result:
     """Run the pipeline on a corpus folder or file (OUTPUT.md's input forms).
 
     ``now`` is the run's reference date: publication dates after it are kept
     and flagged. The library never reads the clock; the CLI passes today.
+    ``backend`` is ``"rules"`` (default: no models, results independent of the
+    machine), ``"stanza"`` (raises ``BackendUnavailable`` naming the fix when
+    stanza or its Arabic models are missing) or ``"auto"`` (stanza when
+    installed, else rules); ``run_info["backend"]`` says which ran.
 
     >>> result = extract("data/raw")                      # doctest: +SKIP
     >>> result.timexes[["text", "value"]].head(2)         # doctest: +SKIP
@@ -135,8 +153,10 @@ def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Resul
     keys: list[Key] = []
     codes: dict[str, tuple[str, str]] = {}
     counts: dict[str, tuple[int, int]] = {}
+    analyser = get_backend(backend)
     with collector_paused():
-        for status, result in iter_results(read_corpus(source, now=now)):
+        records = read_corpus(source, now=now)
+        for status, result in iter_results(records, None if analyser.name == "rules" else analyser):
             statuses.append(status)
             found.extend(result.timexes)
             mentions.extend(result.events.mentions)
@@ -148,6 +168,7 @@ def extract(source: str | os.PathLike[str], *, now: date | None = None) -> Resul
     run_info = {"input": str(source)}
     if now is not None:
         run_info["now"] = now.isoformat()
+    run_info["backend"] = analyser.name
     return Result(
         timexes=tables.timexes_frame(found),
         articles=tables.articles_frame(statuses, counts),

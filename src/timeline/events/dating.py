@@ -10,7 +10,7 @@ nothing dates stays unknown: never silently the article's date.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -60,11 +60,17 @@ UNKNOWN = Dating(None, None, None)
 
 
 def date_mentions(
-    sites: list[Site], analysis: TemporalAnalysis, clause_of: Callable[[int], int]
+    sites: list[Site],
+    analysis: TemporalAnalysis,
+    clause_of: Callable[[int], int],
+    links: Mapping[int, int] | None = None,
 ) -> list[Dating]:
     """Date every mention of one article (``sites`` in text order).
 
     ``clause_of(k)`` numbers the clause of token ``k`` (see ``events.clauses``).
+    ``links`` (from a backend's dependencies, see ``events.backend_hooks``) maps a
+    mention to the time expression its trigger governs; that one is taken before
+    the nearest-in-clause choice. ``None`` (the rules) leaves dating unchanged.
     """
     tokens = analysis.tokens
     spans = [
@@ -72,7 +78,10 @@ def date_mentions(
         for f in analysis.found
     ]
     direct = [
-        None if site.in_force else _from_sentence(i, sites, spans, analysis.timexes)
+        None
+        if site.in_force
+        else _linked(i, links, analysis.timexes)
+        or _from_sentence(i, sites, spans, analysis.timexes)
         for i, site in enumerate(sites)
     ]
     out: list[Dating | None] = []
@@ -87,6 +96,14 @@ def date_mentions(
         if out[i] is None:
             out[i] = _inherit(i, sites, out) if site.occurred and not site.in_force else UNKNOWN
     return [d or UNKNOWN for d in out]
+
+
+def _linked(i: int, links: Mapping[int, int] | None, timexes: list[Timex]) -> Timex | None:
+    """The time expression a dependency link gives mention ``i``, if usable."""
+    if not links or i not in links:
+        return None
+    timex = timexes[links[i]]
+    return timex if _usable(timex) else None
 
 
 def _resolution(t: Timex) -> Resolution:

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from timeline.backends import Analysis
 from timeline.dedup import Key
+from timeline.events import backend_hooks
 from timeline.events.arguments import canonical, find_entities, mention_arguments
 from timeline.events.clauses import clause_numbering
 from timeline.events.dating import Site, date_mentions
@@ -93,14 +95,26 @@ def _sentence_text(analysis: TemporalAnalysis, raw: str, k: int) -> str:
     return raw[start:stop].strip(" \n\t.")
 
 
-def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents:
-    """Every event mention of one article, dated, with keys for deduplication."""
+def find_mentions(
+    article: Article, analysis: TemporalAnalysis, parsed: Analysis | None = None
+) -> ArticleEvents:
+    """Every event mention of one article, dated, with keys for deduplication.
+
+    ``parsed``, a backend's analysis of the article (``None`` with the rules),
+    adds lemma triggers, NER entities and dependency time links
+    (:mod:`timeline.events.backend_hooks`).
+    """
     tokens = analysis.tokens
-    triggers = [t for t in find_triggers(analysis.norm, tokens) if not _generic(tokens, t)]
+    found = find_triggers(analysis.norm, tokens)
+    if parsed is not None:
+        found = backend_hooks.add_triggers(analysis, parsed, found)
+    triggers = [t for t in found if not _generic(tokens, t)]
     if not triggers:
         return ArticleEvents([], [], {}, {})
     wanted = {tokens.sentence(t.token) for t in triggers}
     entities = find_entities(analysis.norm, tokens, lambda k: tokens.sentence(k) in wanted)
+    if parsed is not None:
+        entities = backend_hooks.add_entities(analysis, parsed, entities)
     kinds = _kinds(entities)
     clause_of = clause_numbering(tokens)
     statuses = [mention_status(tokens, t) for t in triggers]
@@ -126,7 +140,8 @@ def find_mentions(article: Article, analysis: TemporalAnalysis) -> ArticleEvents
                 in_force=in_force(tokens, t),
             )
         )
-    datings = date_mentions(sites, analysis, clause_of)
+    links = backend_hooks.time_links(analysis, parsed, triggers) if parsed is not None else None
+    datings = date_mentions(sites, analysis, clause_of, links)
     mentions: list[Mention] = []
     keys: list[Key] = []
     for i, (t, status, (people, place), site, dating) in enumerate(
