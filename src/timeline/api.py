@@ -18,11 +18,8 @@ from typing import Any
 import pandas as pd
 
 import timeline.accessor  # noqa: F401  (registers df.timeline)
-from timeline import tables
 from timeline.corpus import Record, check_record, read_corpus
-from timeline.dedup import Key
-from timeline.model import ArticleStatus, Mention, Timex
-from timeline.pipeline import Result, iter_results, timeline_rows
+from timeline.pipeline import Result, collect
 from timeline.progress import track
 
 __all__ = ["INPUT_COLUMNS", "Result", "extract", "iter_records"]
@@ -41,6 +38,7 @@ def extract(
     *,
     now: date | None = None,
     progress: bool | None = None,
+    backend: str = "rules",
 ) -> Result:
     """Run the whole pipeline on ``source`` and return the four tables.
 
@@ -54,6 +52,8 @@ def extract(
         progress: ``True`` or ``False`` to force the progress bar on or off;
             ``None`` (default) shows it only on a terminal outside CI, and only
             for a run that lasts more than a second.
+        backend: ``"rules"`` (default), ``"stanza"`` or ``"auto"``; see
+            :func:`timeline.pipeline.extract`.
 
     Returns:
         A :class:`~timeline.pipeline.Result`: ``.events`` (the deduplicated
@@ -78,7 +78,7 @@ def extract(
     run_info = {"input": label}
     if now is not None:
         run_info["now"] = now.isoformat()
-    return _collect(track(records, total=total, progress=progress), run_info)
+    return collect(track(records, total=total, progress=progress), run_info, backend=backend)
 
 
 def iter_records(
@@ -126,29 +126,3 @@ def _check_all(rows: Iterator[Any], where: str, now: date | None) -> Iterator[Re
     seen: set[str] = set()
     for line, row in enumerate(rows):
         yield check_record(row, where, line, seen, now)
-
-
-def _collect(records: Iterable[Record], run_info: dict[str, str]) -> Result:
-    """Process checked records into the four tables (what ``pipeline.extract`` does)."""
-    statuses: list[ArticleStatus] = []
-    found: list[Timex] = []
-    mentions: list[Mention] = []
-    keys: list[Key] = []
-    codes: dict[str, tuple[str, str]] = {}
-    counts: dict[str, tuple[int, int]] = {}
-    for status, result in iter_results(records):
-        statuses.append(status)
-        found.extend(result.timexes)
-        mentions.extend(result.events.mentions)
-        keys.extend(result.events.keys)
-        codes.update(result.events.codes)
-        if status.status == "ok" and status.article_id is not None:
-            counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
-    mentions, events = timeline_rows(mentions, keys, codes)
-    return Result(
-        timexes=tables.timexes_frame(found),
-        articles=tables.articles_frame(statuses, counts),
-        mentions=tables.mentions_frame(mentions),
-        events=tables.events_frame(events),
-        run_info=run_info,
-    )

@@ -26,7 +26,7 @@ def _date(text: str) -> date:
 def _cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from timeline.pipeline import extract
+    from timeline.api import extract
 
     now = args.now or date.today()  # the one place the clock is read
     started = time.perf_counter()

@@ -147,6 +147,23 @@ def extract(
     0          مؤخرا  PAST_REF
     1  27 أبريل الماضي  2021-04-27
     """
+    run_info = {"input": str(source)}
+    if now is not None:
+        run_info["now"] = now.isoformat()
+    return collect(read_corpus(source, now=now), run_info, backend=backend)
+
+
+def collect(
+    records: Iterable[tuple[Article | None, ArticleStatus]],
+    run_info: dict[str, str],
+    *,
+    backend: str = "rules",
+) -> Result:
+    """Process checked corpus records into the four tables.
+
+    ``records`` come from :func:`timeline.corpus.read_corpus` or any source
+    checked the same way (``timeline.api`` for DataFrames and dicts).
+    """
     statuses: list[ArticleStatus] = []
     found: list[Timex] = []
     mentions: list[Mention] = []
@@ -155,7 +172,6 @@ def extract(
     counts: dict[str, tuple[int, int]] = {}
     analyser = get_backend(backend)
     with collector_paused():
-        records = read_corpus(source, now=now)
         for status, result in iter_results(records, None if analyser.name == "rules" else analyser):
             statuses.append(status)
             found.extend(result.timexes)
@@ -165,14 +181,10 @@ def extract(
             if status.status == "ok" and status.article_id is not None:
                 counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
         mentions, events = timeline_rows(mentions, keys, codes)
-    run_info = {"input": str(source)}
-    if now is not None:
-        run_info["now"] = now.isoformat()
-    run_info["backend"] = analyser.name
     return Result(
         timexes=tables.timexes_frame(found),
         articles=tables.articles_frame(statuses, counts),
         mentions=tables.mentions_frame(mentions),
         events=tables.events_frame(events),
-        run_info=run_info,
+        run_info={**run_info, "backend": analyser.name},
     )
