@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -23,26 +22,36 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return value
+
+
 def _cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from timeline.api import extract
+    from timeline.engine import run
+    from timeline.tables import read_table
 
     now = args.now or date.today()  # the one place the clock is read
-    started = time.perf_counter()
-    result = extract(args.input, now=now, backend=args.backend)
-    paths = result.to_parquet(args.out)
-    seconds = time.perf_counter() - started
-    report = result.articles
+    summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
+    report = read_table(args.out, "articles")
     skipped = report[report["status"] != "ok"]
+    seconds = sum(summary.seconds.values())
     print(
-        f"{len(report) - len(skipped)} articles processed, {len(skipped)} skipped, "
-        f"{len(result.timexes)} time expressions in {seconds:.2f} s"
+        f"{summary.articles_ok} articles processed, {len(skipped)} skipped, "
+        f"{summary.timexes} time expressions, {summary.mentions} event mentions, "
+        f"{summary.events} events in {seconds:.2f} s ({summary.workers} workers)"
     )
     for row in skipped.itertuples():
         where = row.source_file + ("" if pd.isna(row.line) else f":{row.line}")
         print(f"  skipped {row.article_id or '-'} ({where}): {row.reason}", file=sys.stderr)
-    for name, path in paths.items():
+    for name, path in summary.paths.items():
         print(f"  {name:9} {path}")
     return 0
 
@@ -81,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="rules",
         help="analysis backend: rules (default), stanza (needs `timeline models install`), "
         "auto (stanza if installed, else rules)",
+    )
+    ex.add_argument(
+        "--workers",
+        type=_positive,
+        help="worker processes (default: all cores); results are the same for any number",
     )
     ex.set_defaults(func=_cmd_extract)
 

@@ -149,32 +149,97 @@ _NULLABLE_NUMBERS = {
 # -- building frames ---------------------------------------------------------------
 
 
-def timexes_frame(timexes: Iterable[Timex]) -> pd.DataFrame:
-    """A ``timexes`` frame, one row per :class:`Timex` in the order given.
+def timex_row(t: Timex) -> dict[str, Any]:
+    """One ``timexes`` row: ``start``/``end`` become ``char_start``/``char_end``,
+    an empty ``rule_id`` (the dataclass default) null."""
+    return {
+        "timex_id": t.timex_id,
+        "article_id": t.article_id,
+        "text": t.text,
+        "type": t.type,
+        "value": t.value,
+        "mod": t.mod,
+        "granularity": t.granularity,
+        "char_start": t.start,
+        "char_end": t.end,
+        "anchor": t.anchor,
+        "date_start": t.date_start,
+        "date_end": t.date_end,
+        "rule_id": t.rule_id or None,
+    }
 
-    ``Timex.start``/``end`` become ``char_start``/``char_end``; an empty
-    ``rule_id`` (the dataclass default) becomes null.
-    """
-    columns: dict[str, list[Any]] = {name: [] for name in TIMEXES_SCHEMA.names}
-    for t in timexes:
-        row = {
-            "timex_id": t.timex_id,
-            "article_id": t.article_id,
-            "text": t.text,
-            "type": t.type,
-            "value": t.value,
-            "mod": t.mod,
-            "granularity": t.granularity,
-            "char_start": t.start,
-            "char_end": t.end,
-            "anchor": t.anchor,
-            "date_start": t.date_start,
-            "date_end": t.date_end,
-            "rule_id": t.rule_id or None,
-        }
-        for name, value in row.items():
-            columns[name].append(value)
-    return _frame_from_columns(columns, TIMEXES_SCHEMA)
+
+def mention_row(m: Mention) -> dict[str, Any]:
+    """One ``mentions`` row."""
+    return {
+        "mention_id": m.mention_id,
+        "article_id": m.article_id,
+        "event_id": m.event_id,
+        "event_type": m.event_type,
+        "status": m.status,
+        "trigger": m.trigger,
+        "sentence": m.sentence,
+        "char_start": m.start,
+        "char_end": m.end,
+        "date_value": m.date_value,
+        "granularity": m.granularity,
+        "date_start": m.date_start,
+        "date_end": m.date_end,
+        "timex_id": m.timex_id,
+        "participants": list(m.participants),
+        "location": m.location,
+        "confidence": m.confidence,
+    }
+
+
+def event_row(e: Event) -> dict[str, Any]:
+    """One ``events`` row."""
+    return {
+        "event_id": e.event_id,
+        "event_type": e.event_type,
+        "plover": e.plover,
+        "cameo": e.cameo,
+        "date_value": e.date_value,
+        "date_start": e.date_start,
+        "date_end": e.date_end,
+        "granularity": e.granularity,
+        "location": e.location,
+        "participants": list(e.participants),
+        "n_mentions": e.n_mentions,
+        "n_articles": e.n_articles,
+        "article_ids": list(e.article_ids),
+        "first_published": e.first_published,
+        "summary": e.summary,
+    }
+
+
+def article_row(s: ArticleStatus, n_timexes: int | None, n_mentions: int | None) -> dict[str, Any]:
+    """One row of the article report; counts are null for a skipped record."""
+    return {
+        "article_id": s.article_id,
+        "source_file": s.source_file,
+        "line": s.line,
+        "published": s.published,
+        "status": s.status,
+        "reason": s.reason,
+        "warnings": list(s.warnings),
+        "n_timexes": n_timexes,
+        "n_mentions": n_mentions,
+    }
+
+
+def rows_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
+    """An Arrow table of ``schema`` from row dicts (the engine writes these as row groups)."""
+    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
+    for row in rows:
+        for name in schema.names:
+            columns[name].append(row[name])
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def timexes_frame(timexes: Iterable[Timex]) -> pd.DataFrame:
+    """A ``timexes`` frame, one row per :class:`Timex` in the order given."""
+    return to_frame(rows_table(map(timex_row, timexes), TIMEXES_SCHEMA))
 
 
 def articles_frame(
@@ -187,96 +252,27 @@ def articles_frame(
     missing from it counts ``(0, 0)``, a skipped record has null counts.
     """
     counts = counts or {}
-    columns: dict[str, list[Any]] = {name: [] for name in ARTICLES_SCHEMA.names}
-    for s in rows:
-        n_timexes: int | None = None
-        n_mentions: int | None = None
-        if s.status == "ok":
-            n_timexes, n_mentions = counts.get(s.article_id or "", (0, 0))
-        row = {
-            "article_id": s.article_id,
-            "source_file": s.source_file,
-            "line": s.line,
-            "published": s.published,
-            "status": s.status,
-            "reason": s.reason,
-            "warnings": list(s.warnings),
-            "n_timexes": n_timexes,
-            "n_mentions": n_mentions,
-        }
-        for name, value in row.items():
-            columns[name].append(value)
-    return _frame_from_columns(columns, ARTICLES_SCHEMA)
+
+    def row(s: ArticleStatus) -> dict[str, Any]:
+        n = counts.get(s.article_id or "", (0, 0)) if s.status == "ok" else (None, None)
+        return article_row(s, *n)
+
+    return to_frame(rows_table(map(row, rows), ARTICLES_SCHEMA))
 
 
 def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
     """A ``mentions`` frame, one row per :class:`Mention` in the order given."""
-    rows = (
-        {
-            "mention_id": m.mention_id,
-            "article_id": m.article_id,
-            "event_id": m.event_id,
-            "event_type": m.event_type,
-            "status": m.status,
-            "trigger": m.trigger,
-            "sentence": m.sentence,
-            "char_start": m.start,
-            "char_end": m.end,
-            "date_value": m.date_value,
-            "granularity": m.granularity,
-            "date_start": m.date_start,
-            "date_end": m.date_end,
-            "timex_id": m.timex_id,
-            "participants": list(m.participants),
-            "location": m.location,
-            "confidence": m.confidence,
-        }
-        for m in mentions
-    )
-    return _records_frame(rows, MENTIONS_SCHEMA)
+    return to_frame(rows_table(map(mention_row, mentions), MENTIONS_SCHEMA))
 
 
 def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     """An ``events`` frame, one row per :class:`Event` in the order given."""
-    rows = (
-        {
-            "event_id": e.event_id,
-            "event_type": e.event_type,
-            "plover": e.plover,
-            "cameo": e.cameo,
-            "date_value": e.date_value,
-            "date_start": e.date_start,
-            "date_end": e.date_end,
-            "granularity": e.granularity,
-            "location": e.location,
-            "participants": list(e.participants),
-            "n_mentions": e.n_mentions,
-            "n_articles": e.n_articles,
-            "article_ids": list(e.article_ids),
-            "first_published": e.first_published,
-            "summary": e.summary,
-        }
-        for e in events
-    )
-    return _records_frame(rows, EVENTS_SCHEMA)
-
-
-def _records_frame(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pd.DataFrame:
-    columns: dict[str, list[Any]] = {name: [] for name in schema.names}
-    for row in rows:
-        for name in schema.names:
-            columns[name].append(row[name])
-    return _frame_from_columns(columns, schema)
+    return to_frame(rows_table(map(event_row, events), EVENTS_SCHEMA))
 
 
 def empty_frame(schema: pa.Schema) -> pd.DataFrame:
     """A frame with no rows and the columns and dtypes of ``schema``."""
     return to_frame(schema.empty_table())
-
-
-def _frame_from_columns(columns: Mapping[str, list[Any]], schema: pa.Schema) -> pd.DataFrame:
-    # Going through Arrow gives built frames exactly the dtypes read_table returns.
-    return to_frame(pa.Table.from_pydict(dict(columns), schema=schema))
 
 
 # -- Arrow <-> pandas ----------------------------------------------------------------
