@@ -302,7 +302,7 @@ def measure(
         clock.take()
         start = time.perf_counter()
         with collector_paused():
-            _, events = timeline_rows(mentions, keys, codes)
+            events, _ = timeline_rows(mentions, keys, codes)
         runs.append(time.perf_counter() - start)
         gc_runs.append(clock.take())
     best = min(range(len(runs)), key=runs.__getitem__)

@@ -100,16 +100,17 @@ def iter_results(
 
 def timeline_rows(
     mentions: list[Mention], keys: list[Key], codes: dict[str, tuple[str, str]]
-) -> tuple[list[Mention], list[Event]]:
-    """Deduplicate the occurred mentions into events; give each mention its event id.
+) -> tuple[list[Event], dict[str, str]]:
+    """Deduplicate the occurred mentions into events, and each one's event id.
 
     ``codes`` maps a mention id to its trigger's (PLOVER, CAMEO) codes: a row
-    takes those of the mention that dates it (signing → SUPPORT/057).
+    takes those of the mention that dates it (signing → SUPPORT/057). The
+    mentions themselves are left as they are (rebuilding hundreds of thousands
+    of records costs more than the deduplication); ``mentions_frame`` takes the
+    ids.
     """
     groups = deduplicate(keys, same_place)
-    events, assigned = build_events(groups, {m.mention_id: m for m in mentions}, codes)
-    mentions = [replace(m, event_id=assigned.get(m.mention_id)) for m in mentions]
-    return mentions, events
+    return build_events(groups, {m.mention_id: m for m in mentions}, codes)
 
 
 @contextmanager
@@ -180,11 +181,11 @@ def collect(
             codes.update(result.events.codes)
             if status.status == "ok" and status.article_id is not None:
                 counts[status.article_id] = (len(result.timexes), len(result.events.mentions))
-        mentions, events = timeline_rows(mentions, keys, codes)
+        events, event_ids = timeline_rows(mentions, keys, codes)
     return Result(
         timexes=tables.timexes_frame(found),
         articles=tables.articles_frame(statuses, counts),
-        mentions=tables.mentions_frame(mentions),
+        mentions=tables.mentions_frame(mentions, event_ids),
         events=tables.events_frame(events),
         run_info={**run_info, "backend": analyser.name},
     )

@@ -169,12 +169,12 @@ def timex_row(t: Timex) -> dict[str, Any]:
     }
 
 
-def mention_row(m: Mention) -> dict[str, Any]:
-    """One ``mentions`` row."""
+def mention_row(m: Mention, event_id: str | None = None) -> dict[str, Any]:
+    """One ``mentions`` row; ``event_id`` (when given) overrides the mention's own."""
     return {
         "mention_id": m.mention_id,
         "article_id": m.article_id,
-        "event_id": m.event_id,
+        "event_id": event_id or m.event_id,
         "event_type": m.event_type,
         "status": m.status,
         "trigger": m.trigger,
@@ -260,9 +260,16 @@ def articles_frame(
     return to_frame(rows_table(map(row, rows), ARTICLES_SCHEMA))
 
 
-def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
-    """A ``mentions`` frame, one row per :class:`Mention` in the order given."""
-    return to_frame(rows_table(map(mention_row, mentions), MENTIONS_SCHEMA))
+def mentions_frame(
+    mentions: Iterable[Mention], event_ids: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """A ``mentions`` frame, one row per :class:`Mention` in the order given.
+
+    ``event_ids`` maps a mention id to the event it was merged into.
+    """
+    ids = event_ids or {}
+    rows = (mention_row(m, ids.get(m.mention_id)) for m in mentions)
+    return to_frame(rows_table(rows, MENTIONS_SCHEMA))
 
 
 def events_frame(events: Iterable[Event]) -> pd.DataFrame:

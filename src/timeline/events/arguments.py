@@ -425,7 +425,7 @@ def find_entities(
     titles = _title_firsts()
     words = tokens.words
     raw = norm.raw
-    hits = gaz.keys.intersection(words)
+    hits = gaz.keys & tokens.unique
     out: list[Entity] = []
     covered = bytearray(len(words))
     persons: list[tuple[list[int], str, str | None]] = []

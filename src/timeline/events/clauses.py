@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
+from itertools import compress
 
 from timeline.temporal.tense import clause_openers
 from timeline.temporal.tokens import Tokens
@@ -20,10 +21,10 @@ def clause_numbering(tokens: Tokens) -> Callable[[int], int]:
     """A function from a token index to the number of its clause (increasing in text)."""
     words = tokens.words
     n = len(words)
-    marks = clause_openers().intersection(words) | _COMMAS.intersection(words)
+    marks = (clause_openers() | _COMMAS) & tokens.unique
     starts = [
         k
-        for k, w in enumerate(words)
-        if w in marks and (w not in _COMMAS or (k + 1 < n and words[k + 1][:1] == "و"))
+        for k in compress(range(n), map(marks.__contains__, words))
+        if words[k] not in _COMMAS or (k + 1 < n and words[k + 1][:1] == "و")
     ]
     return lambda k: bisect_right(starts, k)

@@ -92,7 +92,7 @@ def find_triggers(norm: Normalized, tokens: Tokens) -> list[Trigger]:
     """
     lex = _lexicon()
     words = tokens.words
-    hits = lex.keys.intersection(words)
+    hits = lex.keys & tokens.unique
     if not hits:
         return []
     out: list[Trigger] = []

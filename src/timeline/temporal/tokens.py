@@ -11,10 +11,10 @@ between them; no rule can match across a plain token.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from timeline.lexicon import Lex, Lexicon
 from timeline.temporal.grammar import LETTER
@@ -64,6 +64,8 @@ class Tokens:
     offsets: list[int]
     render: str
     sentence_ends: list[int]
+    unique: set[str]  # the distinct words: lexicons intersect this, not the word list
+    sentence_starts: list[int]  # the first token of every sentence after the first
 
     def __len__(self) -> int:
         return len(self.words)
@@ -76,7 +78,7 @@ class Tokens:
 
     def sentence(self, k: int) -> int:
         """Which sentence token ``k`` is in (sentences end at . ! ? ؟ or a newline)."""
-        return bisect_right(self.sentence_ends, self.start(k))
+        return bisect_right(self.sentence_starts, k)
 
     def item_text(self, i: int) -> str:
         k = self.items[i]
@@ -175,7 +177,7 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     hits.update(w for w in unique - hits if w[0] in _DIGITS)
     weak = index.weak
     strong = {w for w in hits if w not in weak}
-    ks = [k for k, w in enumerate(words) if w in hits]
+    ks = list(compress(range(len(words)), map(hits.__contains__, words)))
     anchors = [k for k in ks if words[k] in strong]
     items: list[int] = []
     widths: list[int] = []
@@ -216,4 +218,9 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
         pos += len(w.piece)
         next_free = k + width
     ends = [m.start() for m in _SENTENCE_END.finditer(text)]
-    return Tokens(text, words, bounds, items, widths, info, offsets, "".join(pieces), ends)
+    starts = bounds[1::2]  # token k starts at bounds[2k+1]
+    first_tokens = [bisect_left(starts, end) for end in ends]
+    return Tokens(
+        text, words, bounds, items, widths, info, offsets, "".join(pieces), ends, unique,
+        first_tokens,
+    )  # fmt: skip
