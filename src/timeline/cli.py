@@ -10,26 +10,10 @@ from datetime import date
 from pathlib import Path
 
 import timeline
+from timeline.cli_args import iso_date, positive_int
 from timeline.cli_gold import add_commands
 from timeline.cli_models import add_commands as add_models_commands
 from timeline.cli_show import add_commands as add_show_commands
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
-    return value
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -83,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "input", type=Path, help="corpus folder (*.jsonl, *.txt + manifest.csv) or file"
     )
     ex.add_argument("--out", type=Path, required=True, help="output folder")
-    ex.add_argument("--now", type=_date, help="reference date for the run (default: today)")
+    ex.add_argument("--now", type=iso_date, help="reference date for the run (default: today)")
     ex.add_argument(
         "--backend",
         choices=("rules", "auto", "stanza"),
@@ -93,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ex.add_argument(
         "--workers",
-        type=_positive,
+        type=positive_int,
         help="worker processes (default: all cores); results are the same for any number",
     )
     ex.set_defaults(func=_cmd_extract)

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
+from timeline.cli_args import iso_date
+
 __all__ = ["add_commands", "write_eval_report"]
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from None
 
 
 def _cmd_gold_draft(args: argparse.Namespace) -> int:
@@ -68,14 +62,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     draft.add_argument("raw", type=Path, help="corpus folder holding the article")
     draft.add_argument("article_id", help="id of the article to draft")
     draft.add_argument("-o", "--output", type=Path, required=True, help="gold JSON to write")
-    draft.add_argument("--now", type=_date, help="reference date for the run")
+    draft.add_argument("--now", type=iso_date, help="reference date for the run")
     draft.add_argument("--force", action="store_true", help="overwrite an existing file")
     draft.set_defaults(func=_cmd_gold_draft)
 
     check = gold_sub.add_parser("check", help="validate gold files against their raw texts")
     check.add_argument("gold", type=Path, help="folder of gold *.json files")
     check.add_argument("--raw", type=Path, required=True, help="corpus folder the gold describes")
-    check.add_argument("--now", type=_date, help="reference date for reading the corpus")
+    check.add_argument("--now", type=iso_date, help="reference date for reading the corpus")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(func=_cmd_gold_check)
 
