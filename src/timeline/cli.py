@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"timeline {timeline.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ex = sub.add_parser("extract", help="find and resolve time expressions; write Parquet tables")
+    ex = sub.add_parser("extract", help="time expressions, events and the timeline, as Parquet")
     ex.add_argument(
         "input", type=Path, help="corpus folder (*.jsonl, *.txt + manifest.csv) or file"
     )
