@@ -120,6 +120,7 @@ from speed import (
     machine_info,
     news_length,
     peak_rss_mb,
+    table_lines,
 )
 from timeline.model import Article
 
@@ -466,9 +467,7 @@ def render_text(report: Report, markdown: bool) -> str:
         lines.append(f"Machine: {machine}.  ")
         lines.append(f"Start-up (once per process, not in the table): {startup}.")
         lines.append("")
-        lines.append("| " + " | ".join(HEADERS) + " |")
-        lines.append("|" + "|".join(["---"] + ["---:"] * (len(HEADERS) - 1)) + "|")
-        lines.extend("| " + " | ".join(r) + " |" for r in rows)
+        lines.extend(table_lines(HEADERS, rows, markdown=True))
         if glines:
             lines.append("")
             lines.append("```")
@@ -480,12 +479,7 @@ def render_text(report: Report, markdown: bool) -> str:
         lines.append(f"machine: {machine}")
         lines.append(f"start-up: {startup}")
         lines.append("")
-        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
-        fmt = [str.ljust] + [str.rjust] * (len(HEADERS) - 1)
-        lines.append("  ".join(f(h, w) for f, h, w in zip(fmt, HEADERS, widths, strict=True)))
-        lines.append("  ".join("-" * w for w in widths))
-        for r in rows:
-            lines.append("  ".join(f(c, w) for f, c, w in zip(fmt, r, widths, strict=True)))
+        lines.extend(table_lines(HEADERS, rows, markdown=False))
         if glines:
             lines.append("")
             lines.extend(glines)

@@ -390,6 +390,25 @@ def cells(row: Row) -> list[str]:
     ]
 
 
+def table_lines(
+    headers: list[str] | tuple[str, ...], rows: list[list[str]], *, markdown: bool
+) -> list[str]:
+    """A table as Markdown or as aligned text (first column left, the rest right)."""
+    if markdown:
+        return [
+            "| " + " | ".join(headers) + " |",
+            "|" + "|".join(["---"] + ["---:"] * (len(headers) - 1)) + "|",
+            *("| " + " | ".join(r) + " |" for r in rows),
+        ]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    fmt = [str.ljust] + [str.rjust] * (len(headers) - 1)
+    return [
+        "  ".join(f(h, w) for f, h, w in zip(fmt, headers, widths, strict=True)),
+        "  ".join("-" * w for w in widths),
+        *("  ".join(f(c, w) for f, c, w in zip(fmt, r, widths, strict=True)) for r in rows),
+    ]
+
+
 def render_text(report: Report, markdown: bool) -> str:
     lines: list[str] = []
     m = report.machine
@@ -408,9 +427,7 @@ def render_text(report: Report, markdown: bool) -> str:
         lines.append(f"Machine: {machine}.  ")
         lines.append(f"Start-up (once per process, not in the table): {startup}.")
         lines.append("")
-        lines.append("| " + " | ".join(HEADERS) + " |")
-        lines.append("|" + "|".join(["---"] + ["---:"] * (len(HEADERS) - 1)) + "|")
-        lines.extend("| " + " | ".join(r) + " |" for r in rows)
+        lines.extend(table_lines(HEADERS, rows, markdown=True))
         if report.notes:
             lines.append("")
             lines.extend(f"- {n}" for n in report.notes)
@@ -418,12 +435,7 @@ def render_text(report: Report, markdown: bool) -> str:
         lines.append(f"machine: {machine}")
         lines.append(f"start-up: {startup}")
         lines.append("")
-        widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
-        fmt = [str.ljust] + [str.rjust] * (len(HEADERS) - 1)
-        lines.append("  ".join(f(h, w) for f, h, w in zip(fmt, HEADERS, widths, strict=True)))
-        lines.append("  ".join("-" * w for w in widths))
-        for r in rows:
-            lines.append("  ".join(f(c, w) for f, c, w in zip(fmt, r, widths, strict=True)))
+        lines.extend(table_lines(HEADERS, rows, markdown=False))
         if report.notes:
             lines.append("")
             lines.extend(f"note: {n}" for n in report.notes)
