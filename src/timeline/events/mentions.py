@@ -25,7 +25,6 @@ _GENERIC = frozenset(clitic_forms("مثل"))
 _WITH = frozenset({"مع", "ومع"})
 _WITH_REACH = 8  # tokens
 _PROCLITIC = re.compile(r"^(?:[وف]?(?:ب|ك|ل(?!ل))?)")
-_SENTENCE_BREAK = re.compile(r"[.!?؟\n]")
 
 
 @dataclass(frozen=True, slots=True)

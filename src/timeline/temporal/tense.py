@@ -64,11 +64,6 @@ def is_future_word(word: str) -> bool:
     )
 
 
-def is_clause_opener(word: str) -> bool:
-    """A complementiser (أن، إنه، بأن) that opens a clause of its own."""
-    return word in _cues().openers
-
-
 def clause_openers() -> frozenset[str]:
     """Every spelling of the complementisers that open a clause."""
     return _cues().openers
