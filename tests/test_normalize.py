@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from timeline.normalize import normalize
 
@@ -156,3 +160,124 @@ def test_raw_index_of_every_position_matches_character_by_character():
     n = normalize(raw)
     for i, ch in enumerate(n.text):
         assert normalize(raw[n.raw_index(i)]).text == ch
+
+
+# --- line ends, control characters ------------------------------------------------------
+
+
+def test_carriage_returns_and_separators_are_line_breaks_in_place():
+    raw = "سطر\r\nثان\rثالث\u2028رابع\x85خامس"
+    n = normalize(raw)
+    assert n.text == "سطر\n\nثان\nثالث\nرابع\nخامس"
+    assert [n.raw_index(i) for i in range(len(n.text))] == list(range(len(raw)))
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\x01\x02", "\x1b", "\x7f", "\x80\x9f", "\x08"])
+def test_control_characters_are_dropped(junk):
+    raw = f"أبر{junk}يل 20{junk}21"
+    n = normalize(raw)
+    assert n.text == "ابريل 2021"
+    assert raw[slice(*_spans(raw, "ابريل"))] == f"أبر{junk}يل"
+    assert raw[slice(*_spans(raw, "2021"))] == f"20{junk}21"
+
+
+def test_whitespace_controls_still_separate_words():
+    assert normalize("امس\tاليوم\x0bغدا\x0cالان\x1fهنا").text.split() == [
+        "امس", "اليوم", "غدا", "الان", "هنا",
+    ]  # fmt: skip
+
+
+# --- HTML left over from scraping -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("في 27 <b>أبريل</b> 2021", "في 27 ابريل 2021"),  # inline tags vanish
+        ("<a href=\"https://x.com/?a=1&amp;b=2\" class='l'>واشنطن</a>", "واشنطن"),
+        ("<SPAN style=color:red>أمس</SPAN>", "امس"),  # any case
+        ("سطر<br>سطر<br/>سطر<br />سطر", "سطر\nسطر\nسطر\nسطر"),  # block tags break lines
+        ("<p>جملة</p><div>جملة</div>", "\nجمله\n\nجمله\n"),
+        ("قبل<script>var s = '<p>أمس</p>';</script>بعد", "قبل بعد"),  # dropped with content
+        ("قبل<style type=text/css>p {}</style>بعد", "قبل بعد"),
+        ("قبل<!-- <p>تعليق</p> -->بعد", "قبل بعد"),
+        ("27&nbsp;أبريل", "27 ابريل"),
+        ("&#1575;&#x627;&#X0627;", "ااا"),  # numeric references, then folded like letters
+        ("&#1571;مس", "امس"),  # أ via a reference is folded to ا
+        ("غد&#1611;ا", "غدا"),  # a referenced tanween is dropped like a typed one
+        ("AT&amp;T &lt;ok&gt; &quot;x&quot;", 'AT&T <ok> "x"'),
+        ("&amp;nbsp;", "&nbsp;"),  # decoded once, as a browser does
+        ("&foo; & &#; &#xZZ;", "&foo; & &#; &#xZZ;"),  # not references: plain text
+        ("x < y و y > z", "x < y و y > z"),  # comparisons are not tags
+        ("<رويترز> و<Reuters>", "<رويترز> و<Reuters>"),  # unknown names are text
+        ("<script>بلا إغلاق", " بلا اغلاق"),  # an unclosed script drops only its tag
+        ("<!-- بلا إغلاق", "<!-- بلا اغلاق"),
+        ("&#65275;", "لا"),  # a referenced ligature is unfolded too
+    ],
+)
+def test_html_is_read_as_a_browser_shows_it(raw, text):
+    assert normalize(raw).text == text
+
+
+def test_spans_across_tags_and_references_are_raw_slices():
+    raw = "في 27 <b>أبريل</b> 2021 و27&nbsp;أبري&#1604; <i>2022</i>"
+    n = normalize(raw)
+    assert raw[slice(*_spans(raw, "27 ابريل 2021"))] == "27 <b>أبريل</b> 2021"
+    # a span ending on a reference takes all of it, and stops before a closing tag
+    assert raw[slice(*_spans(raw, "27 ابريل 2022"))] == "27&nbsp;أبري&#1604; <i>2022"
+    assert raw[slice(*_spans(raw, "ابريل"))] == "أبريل"
+    for i in range(len(n.text)):
+        start, end = n.raw_span(i, i + 1)
+        assert 0 <= start < end <= len(raw)
+        assert start >= (n.raw_index(i - 1) if i else 0)
+
+
+def test_block_tag_line_break_maps_back_to_the_whole_tag():
+    raw = "جملة<br/>ثانية"
+    n = normalize(raw)
+    i = n.text.index("\n")
+    assert (n.raw_index(i), n.raw_end(i)) == (4, 9)
+    assert raw[n.raw_end(i) :] == "ثانية"
+
+
+def test_display_drops_tags_and_decodes_references():
+    raw = "<p>التقى <b>جيك</b> سوليفان&nbsp;في 27 <i>أبريل</i>\x00.</p><script>x</script>"
+    n = normalize(raw)
+    assert n.display(0, len(raw)) == " التقى جيك سوليفان في 27 أبريل.  "
+    start = raw.index("جيك")
+    end = raw.index("&nbsp;")
+    assert n.display(start, end) == "جيك سوليفان"
+    # a window starting inside a tag shows none of it
+    assert n.display(raw.index("b>جيك"), end) == "جيك سوليفان"
+    assert normalize("نص عادي").display(0, 3) == "نص "
+
+
+def test_html_work_is_linear_in_unclosed_openers():
+    # every "<script>" and "<!--" lacks its closer: each is looked for once, not once per opener
+    raw = "<script>أ <!-- " * 20_000
+    n = normalize(raw)
+    assert n.text.count("ا") == 20_000
+
+
+# --- property: any mix of debris keeps every word a raw slice -----------------------------
+
+_PIECES = [
+    "أبريل", "2021", "الأمسُّ", "ال\ufefbثاء", " ", "\n", "\r\n", "<b>", "</b>", "<p>", "<br/>",
+    "<script>x<p></script>", "<!-- c -->", "&nbsp;", "&amp;", "&#1604;", "&#65275;", "&foo;",
+    "\x00", "\x1b", "\u200f", "\u0640", "<", "&", "Latin", "٢٧",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_every_normalised_word_maps_to_a_raw_slice_that_normalises_to_it(pieces):
+    raw = "".join(pieces)
+    n = normalize(raw)
+    previous = 0
+    for i in range(len(n.text)):
+        start, end = n.raw_span(i, i + 1)
+        assert previous <= start < end <= len(raw)  # monotone, never outside the text
+        previous = start
+    for m in re.finditer(r"[^\s<>&;]+", n.text):
+        start, end = n.raw_span(m.start(), m.end())
+        assert m.group() in normalize(raw[start:end]).text

@@ -444,7 +444,7 @@ def find_entities(
             names, closed = _name(gaz, tokens, j)
             if names and (entry.role == "title" or (closed and words[j] in _COMMAS)):
                 start, stop = _span(norm, tokens, names[0], 0, names[-1])
-                display = _display(raw[start:stop])
+                display = _display(norm.display(start, stop))  # no tags in names
                 display = names_by_key.setdefault(canonical(display), display)
                 out.append(Entity(start, stop, raw[start:stop], "person", display, actor, names[0]))
                 persons.append((names, display, actor))

@@ -89,9 +89,11 @@ def _sentence_text(analysis: TemporalAnalysis, raw: str, k: int) -> str:
     tokens = analysis.tokens
     ends = tokens.sentence_ends
     s = tokens.sentence(k)
-    start = analysis.norm.raw_index(ends[s - 1]) + 1 if s > 0 else 0
-    stop = analysis.norm.raw_index(ends[s]) if s < len(ends) else len(raw)
-    return raw[start:stop].strip(" \n\t.")
+    norm = analysis.norm
+    start = norm.raw_end(ends[s - 1]) if s > 0 else 0
+    stop = norm.raw_index(ends[s]) if s < len(ends) else len(raw)
+    # display(): a sentence is shown without HTML left over from scraping
+    return norm.display(start, stop).strip(" \n\t\r.")
 
 
 def find_mentions(
