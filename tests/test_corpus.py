@@ -418,3 +418,21 @@ def test_parquet_typed_dates_and_missing_columns(tmp_path: Path) -> None:
     assert rows[0].published == dt.date(2021, 6, 24)
     pq.write_table(pa.table({"other": [1, 2]}), tmp_path / "none.parquet")
     assert [s.reason for s in statuses(tmp_path / "none.parquet")] == ["missing_id"] * 2
+
+
+@pytest.mark.parametrize(
+    ("published", "warnings"),
+    [
+        ("1899-12-31", ("published_before_1900",)),
+        ("0001-01-01", ("published_before_1900",)),
+        ("31/12/1021", ("published_dd_mm_yyyy", "published_before_1900")),
+        ("1900-01-01", ()),
+        ("2031-06-24T01:00:00+05:00", ("published_after_now",)),
+    ],
+)
+def test_far_past_and_future_dates_are_accepted_and_flagged(
+    tmp_path: Path, published: str, warnings: tuple[str, ...]
+) -> None:
+    path = write_jsonl(tmp_path / "c.jsonl", rec(published=published))
+    status = only_status(path, now=dt.date(2026, 1, 1))
+    assert (status.status, status.warnings) == ("ok", warnings)

@@ -16,8 +16,10 @@ the rest of the corpus is still read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import json
 import math
 import os
@@ -29,6 +31,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from timeline.encoding import ENCODING_WARNINGS, UndecodableError, looks_cp1256, utf16_without_bom
+from timeline.encoding import decode as decode_bytes
 from timeline.model import Article, ArticleStatus
 
 __all__ = [
@@ -50,7 +54,8 @@ REASON_DESCRIPTIONS: dict[str, str] = {
     "missing_date": "the record has no publication date (absent, null or blank)",
     "bad_date": "the publication date is neither ISO (date or datetime) nor DD/MM/YYYY",
     "empty_text": "the text is absent, null, empty or whitespace only",
-    "undecodable": "the bytes are not valid UTF-8 (or a string holds lone surrogates)",
+    "undecodable": "the bytes are in no supported encoding (UTF-8, UTF-16, Windows-1256; see "
+    "timeline.encoding), are binary, or a string holds lone surrogates",
     "duplicate_id": "an earlier usable record already has this id (the first one wins)",
     "bad_json": "a JSONL line (or Parquet row) is not JSON, not an object, or its text is "
     "not a string",
@@ -64,6 +69,12 @@ REASONS: tuple[str, ...] = tuple(REASON_DESCRIPTIONS)
 WARNINGS: dict[str, str] = {
     "published_dd_mm_yyyy": "the publication date was written DD/MM/YYYY, not ISO",
     "published_after_now": "the publication date is after the run's reference date",
+    "published_before_1900": "the publication date is before 1900-01-01 (likely a typo or a "
+    "placeholder such as 0001-01-01)",
+    "encoding_utf8_bom": "the text was UTF-8 with a byte order mark (dropped from the text)",
+    "encoding_utf16le": "the text was UTF-16 little-endian (with or without a BOM)",
+    "encoding_utf16be": "the text was UTF-16 big-endian (with or without a BOM)",
+    "encoding_cp1256": "the text was Windows-1256 (the Arabic Windows code page)",
     "title_not_string": "the title was not a string and was dropped",
     "source_not_string": "the source was not a string and was dropped",
     "url_not_string": "the url was not a string and was dropped",
@@ -72,7 +83,11 @@ WARNINGS: dict[str, str] = {
 _REQUIRED_MANIFEST_COLUMNS = ("id", "file", "published")
 _OPTIONAL_FIELDS = ("title", "source", "url")
 _RECORD_FIELDS = ("id", "published", "text", *_OPTIONAL_FIELDS)
-_BOM = b"\xef\xbb\xbf"
+_BOM = codecs.BOM_UTF8
+# Dates before this are accepted but flagged: no news archive reaches further back,
+# so they are typos (1021 for 2021) or placeholders (0001-01-01, 1900-01-00).
+FAR_PAST = dt.date(1900, 1, 1)
+_UTF16_SNIFF = 65_536
 _DMY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _PARQUET_BATCH_ROWS = 1024
@@ -167,7 +182,7 @@ def check_record(
         return _skipped(None, where, line, "bad_json")
     checker = _Checker(now)
     checker.seen = seen
-    return checker.check(record, where, line, lambda: _record_text(record.get("text")))
+    return checker.check(record, where, line, lambda w: _record_text(record.get("text"), w))
 
 
 # -- sources ---------------------------------------------------------------------
@@ -214,34 +229,104 @@ def _kind(file: Path) -> str | None:
 
 
 def _read_jsonl(file: Path, rel: str, checker: _Checker) -> Iterator[Record]:
+    """One record per non-blank line.
+
+    The encoding is decided per file for UTF-16 (a BOM or the byte pattern of
+    the first 64 kB: its lines cannot be split as bytes) and per line otherwise:
+    UTF-8, or Windows-1256 for a line that is not UTF-8 and passes
+    :func:`timeline.encoding.looks_cp1256`, so a file concatenated from several
+    archives is still read line by line.
+    """
     try:
         handle = file.open("rb")
     except OSError:
         yield _skipped(None, rel, None, "unreadable_file")
         return
     with handle:
+        try:
+            head = handle.read(_UTF16_SNIFF)
+            handle.seek(0)
+        except OSError:
+            yield _skipped(None, rel, None, "unreadable_file")
+            return
+        utf16 = _utf16_encoding(head)
+        if utf16 is not None:
+            yield from _read_jsonl_utf16(handle, utf16, rel, checker)
+            return
+        file_warnings: tuple[str, ...] = ()
         # Binary lines split on b"\n" only, so U+2028 and lone \r inside a line are safe.
         for lineno, raw in enumerate(handle, start=1):
             if lineno == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
+                file_warnings = (ENCODING_WARNINGS["utf-8-sig"],)
             if not raw.strip():
                 continue
-            yield _jsonl_record(raw, rel, lineno, checker)
+            yield _jsonl_record(raw, rel, lineno, checker, file_warnings)
 
 
-def _jsonl_record(raw: bytes, rel: str, lineno: int, checker: _Checker) -> Record:
+def _utf16_encoding(head: bytes) -> str | None:
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return None  # read as bytes: every line is then undecodable
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    return utf16_without_bom(head)
+
+
+def _read_jsonl_utf16(
+    handle: io.BufferedReader, encoding: str, rel: str, checker: _Checker
+) -> Iterator[Record]:
+    warnings = (ENCODING_WARNINGS[encoding],)
+    if handle.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        handle.read(2)
+    # newline="\n": split on \n only and translate nothing, like the byte path.
+    # surrogatepass: a lone surrogate spoils its own line only (checked below), not
+    # the whole buffered chunk of lines around it.
+    stream = io.TextIOWrapper(handle, encoding=encoding, errors="surrogatepass", newline="\n")
+    lineno = 0
+    try:
+        for line in stream:
+            lineno += 1
+            if not line.strip():
+                continue
+            if _SURROGATE.search(line):
+                yield _skipped(None, rel, lineno, "undecodable", warnings=warnings)
+            else:
+                yield _json_record(line, rel, lineno, checker, warnings)
+    except UnicodeDecodeError:
+        # Only a cut code unit at the very end gets here: that last line is the row.
+        yield _skipped(None, rel, lineno + 1, "undecodable", warnings=warnings)
+    finally:
+        stream.detach()  # the caller's ``with`` closes the file
+
+
+def _jsonl_record(
+    raw: bytes, rel: str, lineno: int, checker: _Checker, warnings: tuple[str, ...] = ()
+) -> Record:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        # Still try to name the record in the report, from a lossy decode.
-        return _skipped(_lossy_id(raw), rel, lineno, "undecodable")
+        if not looks_cp1256(raw.rstrip(b"\r\n")):
+            # Still try to name the record in the report, from a lossy decode.
+            return _skipped(_lossy_id(raw), rel, lineno, "undecodable", warnings=warnings)
+        line = raw.decode("cp1256")
+        warnings = (*warnings, ENCODING_WARNINGS["cp1256"])
+    return _json_record(line, rel, lineno, checker, warnings)
+
+
+def _json_record(
+    line: str, rel: str, lineno: int, checker: _Checker, warnings: tuple[str, ...]
+) -> Record:
     try:
         obj = json.loads(line)
     except (ValueError, RecursionError):
-        return _skipped(None, rel, lineno, "bad_json")
+        return _skipped(None, rel, lineno, "bad_json", warnings=warnings)
     if not isinstance(obj, dict):
-        return _skipped(None, rel, lineno, "bad_json")
-    return checker.check(obj, rel, lineno, lambda: _record_text(obj.get("text")))
+        return _skipped(None, rel, lineno, "bad_json", warnings=warnings)
+    return checker.check(
+        obj, rel, lineno, lambda w: _record_text(obj.get("text"), w), warnings=warnings
+    )
 
 
 def _lossy_id(raw: bytes) -> str | None:
@@ -259,7 +344,7 @@ def _read_parquet(file: Path, rel: str, checker: _Checker) -> Iterator[Record]:
     try:
         rows = _parquet_rows(file)
         for rec in rows:
-            yield checker.check(rec, rel, row, lambda rec=rec: _record_text(rec.get("text")))
+            yield checker.check(rec, rel, row, lambda w, rec=rec: _record_text(rec.get("text"), w))
             row += 1
     except (OSError, pa.ArrowException):
         # Rows already yielded stand; the unread rest of the file is one report row.
@@ -351,7 +436,7 @@ def _manifest_record(
     if only is not None and target != only:
         return None
     rel = _relative(folder / name, folder) if name else rel_manifest
-    return checker.check(row, rel, None, lambda: _read_txt(target))
+    return checker.check(row, rel, None, lambda w: _read_txt(target, w))
 
 
 def _resolve(file: Path) -> Path | None:
@@ -361,14 +446,14 @@ def _resolve(file: Path) -> Path | None:
         return None
 
 
-def _read_txt(file: Path | None) -> str:
+def _read_txt(file: Path | None, warnings: list[str]) -> str:
     if file is None or not file.is_file():
         raise _Skip("missing_file")
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise _Skip("unreadable_file") from exc
-    return _decode(data)
+    return _decode(data, warnings)
 
 
 def _relative(file: Path, folder: Path) -> str:
@@ -390,15 +475,17 @@ class _Checker:
         fields: Mapping[str, Any],
         source_file: str,
         line: int | None,
-        load_text: Callable[[], str],
+        load_text: Callable[[list[str]], str],
+        warnings: tuple[str, ...] = (),
     ) -> Record:
-        warnings: list[str] = []
+        """Check one record; ``load_text(warnings)`` returns its text (or raises _Skip)."""
+        warnings = list(warnings)
         article_id: str | None = None
         published: dt.date | None = None
         try:
             article_id = _clean_id(fields.get("id"))
             published = _parse_published(fields.get("published"), warnings, self.now)
-            text = load_text()
+            text = load_text(warnings)
             if not text.strip():
                 raise _Skip("empty_text")
             extras = {
@@ -437,21 +524,23 @@ def _is_missing(value: Any) -> bool:
     return value is None or (isinstance(value, dt.datetime) and value != value)
 
 
-def _as_str(value: str | bytes) -> str:
+def _as_str(value: str | bytes, warnings: list[str] | None = None) -> str:
     """Return ``value`` as a str that will encode as UTF-8, else skip undecodable."""
-    text = _decode(value) if isinstance(value, bytes) else value
+    text = _decode(value, warnings) if isinstance(value, bytes) else value
     if _SURROGATE.search(text):
         raise _Skip("undecodable")
     return text
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+def _decode(data: bytes, warnings: list[str] | None = None) -> str:
+    """Decode with :func:`timeline.encoding.decode`; note a non-default encoding."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+        text, encoding = decode_bytes(data)
+    except UndecodableError as exc:
         raise _Skip("undecodable") from exc
+    if warnings is not None and encoding in ENCODING_WARNINGS:
+        warnings.append(ENCODING_WARNINGS[encoding])
+    return text
 
 
 def _clean_id(value: Any) -> str:
@@ -465,13 +554,13 @@ def _clean_id(value: Any) -> str:
     return article_id
 
 
-def _record_text(value: Any) -> str:
+def _record_text(value: Any, warnings: list[str]) -> str:
     """The text field of a JSONL object or Parquet row."""
     if _is_missing(value):
         raise _Skip("empty_text")
     if not isinstance(value, str | bytes):
         raise _Skip("bad_json")
-    return _as_str(value)
+    return _as_str(value, warnings)
 
 
 def _optional(name: str, value: Any, warnings: list[str]) -> str | None:
@@ -497,6 +586,8 @@ def _parse_published(value: Any, warnings: list[str], now: dt.date | None) -> dt
         raise _Skip("bad_date")
     if now is not None and day > now:
         warnings.append("published_after_now")
+    if day < FAR_PAST:
+        warnings.append("published_before_1900")
     return day
 
 
