@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from timeline.cli import main
+from timeline.cli_exit import ExitCode
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,7 +62,10 @@ def test_eval_prints_table_and_json(tmp_path, capsys):
 
 
 def test_missing_input_is_a_clear_error(tmp_path, capsys):
-    assert main(["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert (
+        main(["extract", str(tmp_path / "nope"), "--out", str(tmp_path / "out")])
+        == ExitCode.NOT_FOUND
+    )
     assert "not found" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 

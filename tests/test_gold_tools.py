@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from timeline.cli import main
+from timeline.cli_exit import ExitCode
 from timeline.evaluate import load_gold
 from timeline.gold import check_gold, draft_gold, is_timex_value
 
@@ -40,7 +41,7 @@ def test_draft_then_check_round_trip(tmp_path, capsys):
 def test_draft_refuses_to_overwrite_and_names_unknown_articles(tmp_path, capsys):
     out = tmp_path / "g.json"
     out.write_text("{}", encoding="utf-8")
-    assert main(["gold", "draft", str(RAW), "seed-000", "-o", str(out)]) == 2
+    assert main(["gold", "draft", str(RAW), "seed-000", "-o", str(out)]) == ExitCode.CANNOT_WRITE
     assert "exists" in capsys.readouterr().err
     with pytest.raises(KeyError, match="seed-000"):
         draft_gold(RAW, "no-such-article")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from timeline.cli import main
+from timeline.cli_exit import ExitCode
 from timeline.cli_show import LRM
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,5 +45,5 @@ def test_show_visual_mode_reorders_arabic(capsys):
 
 
 def test_show_missing_folder_is_an_error(tmp_path, capsys):
-    assert main(["show", str(tmp_path)]) == 2
+    assert main(["show", str(tmp_path)]) == ExitCode.NOT_FOUND
     assert "timeline extract" in capsys.readouterr().err

@@ -24,6 +24,7 @@ from timeline import backends  # noqa: E402
 from timeline.backends import BackendUnavailable, RulesBackend, get_backend  # noqa: E402
 from timeline.backends.stanza_backend import StanzaBackend, from_document  # noqa: E402
 from timeline.cli import main  # noqa: E402
+from timeline.cli_exit import ExitCode  # noqa: E402
 from timeline.events import backend_hooks  # noqa: E402
 from timeline.events.arguments import canonical, find_entities  # noqa: E402
 from timeline.events.mentions import find_mentions  # noqa: E402
@@ -265,7 +266,7 @@ def test_auto_picks_stanza_when_models_are_there(tmp_path, monkeypatch):
 def test_cli_reports_the_missing_models(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STANZA_RESOURCES_DIR", str(tmp_path / "empty"))
     argv = ["extract", str(ROOT / "data" / "raw"), "--out", str(tmp_path / "out")]
-    assert main([*argv, "--backend", "stanza"]) == 2
+    assert main([*argv, "--backend", "stanza"]) == ExitCode.UNAVAILABLE
     assert "timeline models install" in capsys.readouterr().err
     assert main(["models", "status"]) == 1
     out = capsys.readouterr().out

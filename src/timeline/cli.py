@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import timeline
 from timeline.cli_args import iso_date, positive_int
-from timeline.cli_gold import add_commands
+from timeline.cli_exit import CliError, ExitCode
+from timeline.cli_gold import add_commands, check_gold_matches
 from timeline.cli_models import add_commands as add_models_commands
 from timeline.cli_show import add_commands as add_show_commands
 
@@ -19,11 +21,29 @@ from timeline.cli_show import add_commands as add_show_commands
 def _cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from timeline.backends import get_backend
+    from timeline.corpus import read_corpus
     from timeline.engine import run
     from timeline.tables import read_table
 
     now = args.now or date.today()  # the one place the clock is read
-    summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
+    get_backend(args.backend)  # an unavailable backend fails before anything is read
+    # One record read up front: a missing or empty corpus never touches the outputs.
+    if next(iter(read_corpus(args.input, now=now)), None) is None:
+        raise CliError(
+            ExitCode.NO_ARTICLES,
+            f"no records in {args.input} (want *.jsonl, *.parquet, or *.txt listed in a "
+            "manifest.csv; is it the right folder?)",
+        )
+    _check_writable(args.out)
+    try:
+        summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
+    except OSError as exc:
+        raise CliError(
+            ExitCode.CANNOT_WRITE,
+            f"writing the tables to {args.out} failed: {_os_reason(exc)} "
+            "(the previous outputs are intact; free space or choose another --out)",
+        ) from exc
     report = read_table(args.out, "articles")
     skipped = report[report["status"] != "ok"]
     seconds = sum(summary.seconds.values())
@@ -37,12 +57,38 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"  skipped {row.article_id or '-'} ({where}): {row.reason}", file=sys.stderr)
     for name, path in summary.paths.items():
         print(f"  {name:9} {path}")
-    return 0
+    if summary.articles_ok == 0:
+        raise CliError(
+            ExitCode.NO_ARTICLES,
+            f"no usable articles: all {summary.records} records were skipped "
+            f"(reasons above and in {summary.paths['articles']})",
+        )
+    return ExitCode.OK
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before the work, not after it, when ``out`` cannot take the tables."""
+    probe = out / f".timeline-probe.{os.getpid()}.tmp"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise CliError(
+            ExitCode.CANNOT_WRITE,
+            f"cannot write to output folder {out}: {_os_reason(exc)} "
+            "(choose another --out or fix its permissions)",
+        ) from exc
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from timeline.evaluate import evaluate_folder, format_table
 
+    check_gold_matches(args.out, args.gold)
     scores = evaluate_folder(args.out, args.gold)
     if args.report:
         from timeline.cli_gold import write_eval_report
@@ -52,7 +98,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(json.dumps(scores, indent=2, ensure_ascii=False))
     else:
         print(format_table(scores))
-    return 0
+    return ExitCode.OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,9 +141,38 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run one command; the exit status is an :class:`~timeline.cli_exit.ExitCode`."""
+    args = build_parser().parse_args(argv)  # exits with 2 (USAGE) on a bad command line
     try:
-        return args.func(args)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"timeline: error: {exc}", file=sys.stderr)
-        return 2
+        return int(args.func(args))
+    except CliError as exc:
+        return _fail(exc.code, str(exc))
+    except KeyboardInterrupt:
+        return _fail(ExitCode.INTERRUPTED, "interrupted (the previous outputs are intact)")
+    except Exception as exc:
+        code = _code_of(exc)
+        if code is None:
+            raise  # a bug: the traceback is what a report needs
+        return _fail(code, str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
+
+
+def _code_of(exc: Exception) -> ExitCode | None:
+    """The exit code of an exception the library raises for bad input."""
+    from timeline.backends import BackendUnavailable
+
+    if isinstance(exc, BackendUnavailable):
+        return ExitCode.UNAVAILABLE
+    if isinstance(exc, FileNotFoundError | KeyError):
+        return ExitCode.NOT_FOUND  # KeyError: an article id not in the corpus (gold draft)
+    if isinstance(exc, FileExistsError | PermissionError | IsADirectoryError | NotADirectoryError):
+        return ExitCode.CANNOT_WRITE
+    if isinstance(exc, ValueError):
+        # a gold file that breaks GOLD.md, a table without our columns, a corpus
+        # file of a kind that is not read
+        return ExitCode.BAD_DATA
+    return None
+
+
+def _fail(code: ExitCode, message: str) -> int:
+    print(f"timeline: error: {' '.join(message.split())}", file=sys.stderr)
+    return int(code)

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from timeline.cli_args import iso_date
+from timeline.cli_exit import CliError, ExitCode
 
-__all__ = ["add_commands", "write_eval_report"]
+__all__ = ["add_commands", "check_gold_matches", "write_eval_report"]
 
 
 def _cmd_gold_draft(args: argparse.Namespace) -> int:
@@ -20,9 +21,10 @@ def _cmd_gold_draft(args: argparse.Namespace) -> int:
 
     try:
         path = write_draft(args.raw, args.article_id, args.output, now=args.now, force=args.force)
-    except (KeyError, FileExistsError) as exc:
-        print(f"timeline: error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
-        return 2
+    except KeyError as exc:
+        raise CliError(ExitCode.NOT_FOUND, str(exc.args[0] if exc.args else exc)) from exc
+    except FileExistsError as exc:
+        raise CliError(ExitCode.CANNOT_WRITE, str(exc)) from exc
     print(f'draft gold for {args.article_id} written to {path} ("draft": true: review it)')
     return 0
 
@@ -32,8 +34,18 @@ def _cmd_gold_check(args: argparse.Namespace) -> int:
 
     issues = check_gold(args.gold, args.raw, now=args.now)
     print(format_issues(issues))
+    files = {p.name for p in Path(args.gold).glob("*.json")}
+    if not files:
+        raise CliError(ExitCode.GOLD_MISMATCH, f"no gold *.json files in {args.gold}")
+    unknown = {i.file for i in issues if i.code == "unknown_article"}
+    if files <= unknown:
+        raise CliError(
+            ExitCode.GOLD_MISMATCH,
+            f"none of the {len(files)} gold files of {args.gold} describes an article of "
+            f"{args.raw} (is it the corpus the gold was made from?)",
+        )
     errors = [i for i in issues if i.severity == "error" or args.strict]
-    return 1 if errors else 0
+    return ExitCode.FAILED if errors else ExitCode.OK
 
 
 def write_eval_report(
@@ -46,9 +58,47 @@ def write_eval_report(
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    check_gold_matches(args.out, args.gold)
     path = write_eval_report(args.out, args.gold, args.output, args.format, args.raw)
     print(f"report written to {path}")
     return 0
+
+
+def check_gold_matches(out: Path, gold: Path) -> None:
+    """Refuse to score when no gold file describes an article of the output folder.
+
+    The articles are those of ``articles.parquet`` (any status: a gold article that
+    was skipped is scored as found nothing) or, without it, of ``timexes.parquet``.
+    A partial overlap is scored, with a one-line note of what is missing.
+    """
+    from timeline.evaluate import load_gold
+    from timeline.tables import read_table
+
+    if not out.is_dir():
+        raise FileNotFoundError(f"output folder not found: {out} (run `timeline extract` first)")
+    ids = set(load_gold(gold))
+    if not ids:
+        raise CliError(ExitCode.GOLD_MISMATCH, f"no gold *.json files in {gold}")
+    for name in ("articles", "timexes"):
+        if (out / f"{name}.parquet").is_file():
+            produced = set(read_table(out, name)["article_id"].dropna())
+            break
+    else:
+        raise FileNotFoundError(f"no articles.parquet in {out} (run `timeline extract` first)")
+    missing = ids - produced
+    if missing == ids:
+        raise CliError(
+            ExitCode.GOLD_MISMATCH,
+            f"none of the {len(ids)} gold articles of {gold} is in {out} "
+            "(was the output made from the corpus the gold describes?)",
+        )
+    if missing:
+        listed = ", ".join(sorted(missing)[:5]) + (", ..." if len(missing) > 5 else "")
+        print(
+            f"timeline: note: {len(missing)} gold article(s) not in {out}, scored as "
+            f"found nothing: {listed}",
+            file=sys.stderr,
+        )
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:

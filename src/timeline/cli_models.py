@@ -19,6 +19,7 @@ from timeline.backends import (
     resources_dir,
     stanza_importable,
 )
+from timeline.cli_exit import CliError, ExitCode
 
 __all__ = ["add_commands"]
 
@@ -27,8 +28,7 @@ _NO_STANZA = 'stanza is not installed: pip install "timeline[stanza]" (see docs/
 
 def _cmd_install(args: argparse.Namespace) -> int:
     if not stanza_importable():
-        print(f"timeline: error: {_NO_STANZA}", file=sys.stderr)
-        return 2
+        raise CliError(ExitCode.UNAVAILABLE, _NO_STANZA)
     import stanza
 
     root = resources_dir(args.dir)
