@@ -29,7 +29,15 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     now = args.now or date.today()  # the one place the clock is read
     get_backend(args.backend)  # an unavailable backend fails before anything is read
     # One record read up front: a missing or empty corpus never touches the outputs.
-    if next(iter(read_corpus(args.input, now=now)), None) is None:
+    try:
+        first = next(iter(read_corpus(args.input, now=now)), None)
+    except FileNotFoundError as exc:
+        raise CliError(
+            ExitCode.NOT_FOUND,
+            f"corpus not found: {args.input} (give a folder of articles or one "
+            ".jsonl, .parquet or .txt file)",
+        ) from exc
+    if first is None:
         raise CliError(
             ExitCode.NO_ARTICLES,
             f"no records in {args.input} (want *.jsonl, *.parquet, or *.txt listed in a "
