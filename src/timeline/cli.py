@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from timeline.backends import get_backend
     from timeline.corpus import read_corpus
     from timeline.engine import run
-    from timeline.tables import read_table
+    from timeline.tables import read_table, remove_stale_temporaries
 
     now = args.now or date.today()  # the one place the clock is read
     get_backend(args.backend)  # an unavailable backend fails before anything is read
@@ -44,6 +45,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             "manifest.csv; is it the right folder?)",
         )
     _check_writable(args.out)
+    started = time.time()
     try:
         summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
     except OSError as exc:
@@ -52,6 +54,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             f"writing the tables to {args.out} failed: {_os_reason(exc)} "
             "(the previous outputs are intact; free space or choose another --out)",
         ) from exc
+    for path in remove_stale_temporaries(args.out, older_than=started):
+        print(f"  removed {path.name}, left by an earlier run that was killed", file=sys.stderr)
     report = read_table(args.out, "articles")
     skipped = report[report["status"] != "ok"]
     seconds = sum(summary.seconds.values())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -43,6 +44,7 @@ __all__ = [
     "mentions_frame",
     "read_metadata",
     "read_table",
+    "remove_stale_temporaries",
     "timexes_frame",
     "to_arrow",
     "to_frame",
@@ -420,6 +422,34 @@ def write_tables(
         raise
     _fsync_dir(out)
     return written
+
+
+# Hidden temporaries of write_tables and engine.run: ".<name>.parquet.<16 hex>.tmp",
+# ".mentions-staged.<16 hex>.tmp", ".dedup-keys.<16 hex>.tmp".
+_TEMPORARY = re.compile(r"\.[a-z][a-z-]*(?:\.parquet)?\.[0-9a-f]{16}\.tmp")
+
+
+def remove_stale_temporaries(folder: str | os.PathLike[str], older_than: float) -> list[Path]:
+    """Remove the hidden temporaries a killed run left in ``folder``; return them.
+
+    Only files named like this library's temporaries and last modified before
+    ``older_than`` (a ``time.time()`` value, e.g. when the current run started)
+    are removed, so a run writing into the same folder at the same time keeps
+    its own (they are written to as it goes). A run that is killed (SIGKILL,
+    power loss) cannot clean up after itself; its temporaries are never visible
+    as outputs, and the next ``timeline extract`` into the folder removes them.
+    """
+    removed = []
+    for path in Path(folder).iterdir():
+        if not _TEMPORARY.fullmatch(path.name):
+            continue
+        try:
+            if path.is_file() and path.stat().st_mtime < older_than:
+                path.unlink()
+                removed.append(path)
+        except OSError:  # gone already, or not ours to remove: leave it
+            continue
+    return removed
 
 
 def _with_metadata(table: pa.Table, name: str, run_info: Mapping[str, str] | None) -> pa.Table:
