@@ -159,7 +159,9 @@ def test_reason_vocabulary_is_documented() -> None:
         (rec(["x"]), "missing_id"),
         (rec(published=None), "missing_date"),
         (rec(published="  "), "missing_date"),
-        (rec(published="24 June 2021"), "bad_date"),
+        (rec(published="June 2021"), "bad_date"),
+        (rec(published="yesterday"), "bad_date"),
+        (rec(published="3 days ago"), "bad_date"),
         (rec(published="2021-02-30"), "bad_date"),
         (rec(published="31/02/2021"), "bad_date"),
         (rec(published=20210624), "bad_date"),
@@ -180,6 +182,24 @@ def test_jsonl_record_reasons(tmp_path: Path, record: object, reason: str) -> No
         record = json.dumps(record)
     status = only_status(write_jsonl(tmp_path / "c.jsonl", record))
     assert (status.status, status.reason, status.line) == ("skipped", reason, 1)
+
+
+@pytest.mark.parametrize(
+    ("published", "day"),
+    [
+        ("Tue, 27 Apr 2021 23:30:00 +0300", dt.date(2021, 4, 27)),
+        ("Tue, 27 Apr 2021 23:30:00 GMT", dt.date(2021, 4, 27)),
+        ("24 June 2021", dt.date(2021, 6, 24)),
+        ("April 27, 2021", dt.date(2021, 4, 27)),
+        ("27 أبريل 2021", dt.date(2021, 4, 27)),
+    ],
+)
+def test_free_form_dates_are_read_with_a_warning(
+    tmp_path: Path, published: str, day: dt.date
+) -> None:
+    (article, status), = read_corpus(write_jsonl(tmp_path / "c.jsonl", rec(published=published)))
+    assert article is not None and article.published == day
+    assert "published_free_form" in status.warnings
 
 
 def test_skipped_record_keeps_id_date_and_source(tmp_path: Path) -> None:

@@ -52,7 +52,8 @@ MANIFEST_NAME = "manifest.csv"
 REASON_DESCRIPTIONS: dict[str, str] = {
     "missing_id": "the record has no usable id (absent, null, blank, or not a string/integer)",
     "missing_date": "the record has no publication date (absent, null or blank)",
-    "bad_date": "the publication date is neither ISO (date or datetime) nor DD/MM/YYYY",
+    "bad_date": "the publication date is neither ISO (date or datetime), DD/MM/YYYY nor an "
+    "absolute date with day, month and year that dateparser reads",
     "empty_text": "the text is absent, null, empty or whitespace only",
     "undecodable": "the bytes are in no supported encoding (UTF-8, UTF-16, Windows-1256; see "
     "timeline.encoding), are binary, or a string holds lone surrogates",
@@ -68,6 +69,8 @@ REASONS: tuple[str, ...] = tuple(REASON_DESCRIPTIONS)
 
 WARNINGS: dict[str, str] = {
     "published_dd_mm_yyyy": "the publication date was written DD/MM/YYYY, not ISO",
+    "published_free_form": "the publication date was neither ISO nor DD/MM/YYYY and was read "
+    "by dateparser (RFC 2822, month names in Arabic or English)",
     "published_after_now": "the publication date is after the run's reference date",
     "published_before_1900": "the publication date is before 1900-01-01 (likely a typo or a "
     "placeholder such as 0001-01-01)",
@@ -130,8 +133,10 @@ def read_corpus(path: str | os.PathLike[str], *, now: dt.date | None = None) -> 
 
     ``published`` is an ISO date or datetime; with a time zone the date is the
     calendar date as written in that zone (never converted to UTC). ``DD/MM/YYYY``
-    is accepted with warning ``published_dd_mm_yyyy``; a date after ``now`` (when
-    given) is accepted with warning ``published_after_now``. Text is decoded as
+    is accepted with warning ``published_dd_mm_yyyy``, and an absolute date with day,
+    month and year in another form (RFC 2822, month names; read by dateparser) with
+    ``published_free_form``; a date after ``now`` (when given) is accepted with
+    warning ``published_after_now``. Text is decoded as
     strict UTF-8 with a leading BOM dropped and is otherwise kept exactly as given
     (no newline translation, no stripping) so offsets point into it.
 
@@ -606,7 +611,7 @@ def _parse_date_text(text: str, warnings: list[str]) -> dt.date:
         pass
     match = _DMY.fullmatch(text)
     if match is None:
-        raise _Skip("bad_date")
+        return _parse_free_form_date(text, warnings)
     day, month, year = (int(g) for g in match.groups())
     try:
         parsed = dt.date(year, month, day)
@@ -614,3 +619,28 @@ def _parse_date_text(text: str, warnings: list[str]) -> dt.date:
         raise _Skip("bad_date") from exc
     warnings.append("published_dd_mm_yyyy")
     return parsed
+
+
+# Feeds and scrapers write dates as RFC 2822 or with month names ("Tue, 27 Apr 2021
+# 10:00:00 +0300", "27 أبريل 2021", "April 27, 2021"); dateparser knows those forms in
+# both languages. Only absolute readings with day, month and year are accepted: a
+# relative one ("yesterday") would read the machine's clock.
+_FREE_FORM_SETTINGS = {
+    "PARSERS": ["absolute-time"],
+    "STRICT_PARSING": True,
+    "DATE_ORDER": "DMY",
+    "PREFER_LOCALE_DATE_ORDER": False,
+    "RETURN_AS_TIMEZONE_AWARE": True,
+}
+
+
+def _parse_free_form_date(text: str, warnings: list[str]) -> dt.date:
+    if not any(c.isdigit() for c in text) or len(text) > 64:
+        raise _Skip("bad_date")
+    import dateparser  # imported on first use: most corpora never need it
+
+    parsed = dateparser.parse(text, languages=["ar", "en"], settings=_FREE_FORM_SETTINGS)
+    if parsed is None:
+        raise _Skip("bad_date")
+    warnings.append("published_free_form")
+    return parsed.date()  # the date as written in the value's own zone
