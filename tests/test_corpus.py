@@ -197,7 +197,7 @@ def test_jsonl_record_reasons(tmp_path: Path, record: object, reason: str) -> No
 def test_free_form_dates_are_read_with_a_warning(
     tmp_path: Path, published: str, day: dt.date
 ) -> None:
-    (article, status), = read_corpus(write_jsonl(tmp_path / "c.jsonl", rec(published=published)))
+    ((article, status),) = read_corpus(write_jsonl(tmp_path / "c.jsonl", rec(published=published)))
     assert article is not None and article.published == day
     assert "published_free_form" in status.warnings
 
