@@ -69,11 +69,14 @@ BIDI = "\u200f\u200e\u202b\u202c\u2067\u2069\u061c"
 
 
 def _digits(rng: random.Random) -> str:
-    return "".join(rng.choice("0123456789") for _ in range(997)) + " "
+    # runs of every length, some longer than the 4,300 digits Python reads as an int
+    size = rng.choice([3, 4, 20, 997, 5000])
+    return "".join(rng.choice("0123456789") for _ in range(size)) + rng.choice([" ", "/", ""])
 
 
 def _arabic_digits(rng: random.Random) -> str:
-    return "".join(rng.choice("٠١٢٣٤٥٦٧٨٩۰۱۲") for _ in range(997)) + " "
+    size = rng.choice([2, 4, 997, 5000])
+    return "".join(rng.choice("٠١٢٣٤٥٦٧٨٩۰۱۲") for _ in range(size)) + rng.choice([" ", "/"])
 
 
 def _spaced_digits(rng: random.Random) -> str:
@@ -133,9 +136,11 @@ def _slashes(rng: random.Random) -> str:
 
 
 def _marks(rng: random.Random) -> str:
+    # diacritics and tatweel inside words, and runs of them standing alone
     word = rng.choice(MONTHS + TRIGGERS + TIME_WORDS)
     run = "".join(rng.choice(MARKS) for _ in range(rng.randint(1, 200)))
-    return " ".join(ch + run for ch in word) + " " + run + " "
+    inside = "".join(ch + rng.choice(MARKS) * rng.randint(0, 30) for ch in word)
+    return inside + " " + run + " "
 
 
 def _bidi(rng: random.Random) -> str:

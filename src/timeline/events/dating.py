@@ -79,9 +79,19 @@ def date_mentions(
         (f.tok_start, f.tok_end, tokens.sentence(f.tok_start), clause_of(f.tok_start))
         for f in analysis.found
     ]
-    nearest = _Nearest(spans, analysis.timexes, sites)
+    return date_sites(sites, spans, analysis.timexes, links)
+
+
+def date_sites(
+    sites: list[Site],
+    spans: list[tuple[int, int, int, int]],
+    timexes: list[Timex],
+    links: Mapping[int, int] | None = None,
+) -> list[Dating]:
+    """:func:`date_mentions` on the time expressions' token spans, sentences and clauses."""
+    nearest = _Nearest(spans, timexes, sites)
     direct = [
-        None if site.in_force else _linked(i, links, analysis.timexes) or nearest.governing(site)
+        None if site.in_force else _linked(i, links, timexes) or nearest.governing(site)
         for i, site in enumerate(sites)
     ]
     anchors = _anchors(sites, direct)
@@ -354,8 +364,11 @@ class _Lenders:
         # settled before the current mention
         self.before: dict[str, list[int]] = {}
         self.last_by_lemma: dict[tuple[str, str], int] = {}
-        self.by_person: dict[tuple[str, str], list[int]] = {}
-        self.by_counterpart: dict[tuple[str, str], list[int]] = {}
+        # mentions sharing a person or the counterpart, the latest of each kind of
+        # mention (same people, counterpart and word choose alike): a page can name
+        # the same person thousands of times
+        self.by_person: dict[tuple[str, str], dict[tuple, int]] = {}
+        self.by_counterpart: dict[tuple[str, str], dict[tuple, int]] = {}
         self.first_at: dict[tuple[str, str], int] = {}
         self.last_dated: dict[str, int] = {}
 
@@ -384,10 +397,11 @@ class _Lenders:
             return
         self.before.setdefault(kind, []).append(j)
         self.last_by_lemma[(kind, site.lemma)] = j
+        like = (site.persons, site.counterpart, site.lemma)
         for person in site.persons:
-            self.by_person.setdefault((kind, person), []).append(j)
+            self.by_person.setdefault((kind, person), {})[like] = j
         if site.counterpart:
-            self.by_counterpart.setdefault((kind, site.counterpart), []).append(j)
+            self.by_counterpart.setdefault((kind, site.counterpart), {})[like] = j
         if site.location:
             self.first_at.setdefault((kind, site.location), j)
 
@@ -417,9 +431,9 @@ class _Lenders:
     def _antecedent(self, site: Site) -> int:
         """Most people shared (its counterpart counts twice), then the same word, then latest."""
         kind = site.event_type
-        sharing = {j for p in site.persons for j in self.by_person.get((kind, p), ())}
+        sharing = {j for p in site.persons for j in self.by_person.get((kind, p), {}).values()}
         if site.counterpart:
-            sharing.update(self.by_counterpart.get((kind, site.counterpart), ()))
+            sharing.update(self.by_counterpart.get((kind, site.counterpart), {}).values())
         if not sharing:  # no one shared: the latest of the same word, else the latest
             j = self.last_by_lemma.get((kind, site.lemma))
             return j if j is not None else self.before[kind][-1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -10,7 +11,12 @@ from functools import cache
 from timeline.backends import Analysis
 from timeline.dedup import Key
 from timeline.events import backend_hooks
-from timeline.events.arguments import canonical, find_entities, mention_arguments
+from timeline.events.arguments import (
+    _entity_tokens,
+    canonical,
+    find_entities,
+    mention_arguments,
+)
 from timeline.events.clauses import clause_numbering
 from timeline.events.dating import Site, date_mentions
 from timeline.events.phrases import PhraseSet
@@ -202,9 +208,10 @@ def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:
     """Whom the event is "with": the first person (else name) after مع near the trigger."""
     words = tokens.words
     sentence = tokens.sentence(k)
+    starts = _entity_tokens(entities)
     for j in range(k + 1, min(len(words), k + _WITH_REACH)):
         if words[j] in _WITH and tokens.sentence(j) == sentence:
-            near = [e for e in entities if j < e.token <= j + _WITH_REACH]
+            near = entities[bisect_right(starts, j) : bisect_right(starts, j + _WITH_REACH)]
             people = [e for e in near if e.kind == "person"]
             if people:  # مع مستشار الأمن القومي الأميركي، روبيرت أوبريان: the person
                 return canonical(people[0].name)
