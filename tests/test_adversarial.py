@@ -345,3 +345,20 @@ def articles(draw):
 def test_indexed_dating_chooses_as_the_scans_did(article):
     sites, spans, timexes = article
     assert date_sites(sites, spans, timexes) == _scan_dating(sites, spans, timexes)
+
+
+# --- rule patterns stay bounded ----------------------------------------------------------
+
+
+def test_no_rule_repeats_tokens():
+    """No rule can backtrack catastrophically: no ``*`` or ``+`` over tokens.
+
+    The only repetition left in a compiled rule is ``[^>]*`` inside one token's
+    rendering, bounded by the classes a token has.
+    """
+    from timeline.temporal.grammar import families
+
+    for fam in families():
+        for rule in fam.rules:
+            rest = rule.regex.pattern.replace("[^>]*", "")
+            assert "*" not in rest and "+" not in rest, rule.id

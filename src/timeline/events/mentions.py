@@ -91,10 +91,9 @@ def _generic(tokens: Tokens, trigger: Trigger) -> bool:
     return any(w in _GENERIC for w in before)
 
 
-def _sentence_text(analysis: TemporalAnalysis, raw: str, k: int) -> str:
+def _sentence_text(analysis: TemporalAnalysis, raw: str, s: int) -> str:
     tokens = analysis.tokens
     ends = tokens.sentence_ends
-    s = tokens.sentence(k)
     start = analysis.norm.raw_index(ends[s - 1]) + 1 if s > 0 else 0
     stop = analysis.norm.raw_index(ends[s]) if s < len(ends) else len(raw)
     return raw[start:stop].strip(" \n\t.")
@@ -147,6 +146,11 @@ def find_mentions(
         )
     links = backend_hooks.time_links(analysis, parsed, triggers) if parsed is not None else None
     datings = date_mentions(sites, analysis, clause_of, links)
+    # one string per sentence, shared by its mentions: a page-long sentence with
+    # thousands of triggers is cut out once, not once per trigger
+    sentences = {
+        site.sentence: _sentence_text(analysis, article.text, site.sentence) for site in sites
+    }
     mentions: list[Mention] = []
     keys: list[Key] = []
     for i, (t, status, (people, place), site, dating) in enumerate(
@@ -161,7 +165,7 @@ def find_mentions(
             trigger=t.text,
             start=t.start,
             end=t.end,
-            sentence=_sentence_text(analysis, article.text, t.token),
+            sentence=sentences[site.sentence],
             date_value=res.value if res else None,
             granularity=res.granularity if res else None,
             date_start=res.start if res else None,
