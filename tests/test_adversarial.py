@@ -69,6 +69,26 @@ def test_pipeline_time_grows_linearly_on_adversarial_text(kind):
     assert ratio < 8, f"{kind}: ×{ratio:.1f} for 4x the text"
 
 
+@pytest.mark.parametrize("kind", ["tiny-sentences"])
+def test_dedup_within_an_article_grows_linearly(kind):
+    """Thousands of mentions in one article: once every pair of them was tried.
+
+    (Mentions of one type dated to the same day are still compared pairwise:
+    triggers-names grows about ×6.6 here; see docs/robustness.md.)
+    """
+    from timeline.pipeline import collector_paused, timeline_rows
+
+    adv = _bench()
+    times = []
+    for size in (SMALL, LARGE):
+        ev = process_article(Article("a", adv.DCT, adv.build(kind, size))).events
+        with collector_paused():  # as extract runs it
+            times.append(_cpu(lambda e: timeline_rows(e.mentions, e.keys, e.codes), ev, 3))
+    ratio = times[1] / max(times[0], 0.005)
+    print(f"\ndedup {kind}: {times[0]:.3f} s, {times[1]:.3f} s, ×{ratio:.1f}")
+    assert ratio < 8, f"{kind}: ×{ratio:.1f} for 4x the text"
+
+
 def test_every_kind_builds_and_runs():
     adv = _bench()
     for kind in adv.ALL_KINDS:
