@@ -182,14 +182,68 @@ def _within_article(keys: list[Key], same_place) -> list[Cluster]:
     for i, k in enumerate(keys):
         if k.link is not None and k.link in position:
             join(position[k.link], i, forced=True)
-    for i in range(len(keys)):
-        for j in range(i + 1, len(keys)):
-            if _second_trigger(keys[i], keys[j]):
-                join(i, j, forced=True)
-    for i in range(len(keys)):
-        for j in range(i + 1, len(keys)):
+    # Pairs are tried in the same order as over all (i, j), but only those that can
+    # join: a page of thousands of mentions would otherwise cost millions of tries.
+    # A second trigger is in the same sentence and of the same type.
+    seconds = [
+        (i, j)
+        for group in _groups(range(len(keys)), lambda i: [(keys[i].sentence, keys[i].event_type)])
+        for a, i in enumerate(group)
+        for j in group[a + 1 :]
+        if _second_trigger(keys[i], keys[j])
+    ]
+    for i, j in sorted(seconds):
+        join(i, j, forced=True)
+    # Only fine-dated clusters join here, and what makes one fine, distinct or its
+    # interval shorter never changes the other way: clusters that cannot join now
+    # never will, and two that can share a type and a day.
+    roots = {i: clusters[find(i)] for i in range(len(keys))}
+    able = [i for i in range(len(keys)) if roots[i].fine and not roots[i].distinct]
+    for i, js in _pairs(able, lambda i: [(keys[i].event_type, d) for d in _span_days(roots[i])]):
+        for j in js:
             join(i, j, forced=False)
     return [clusters[i] for i in range(len(keys)) if find(i) == i]
+
+
+def _span_days(c: Cluster) -> list[date | None]:
+    """The days of a cluster's interval; ``[None]`` (meets everything) when open or long."""
+    if c.start is None or c.end is None or (c.end - c.start).days > 31:
+        return [None]
+    return [c.start + timedelta(days=i) for i in range((c.end - c.start).days + 1)]
+
+
+def _groups(items: Iterable[int], labels: Callable[[int], list]) -> list[list[int]]:
+    by: dict[object, list[int]] = defaultdict(list)
+    for i in items:
+        for label in labels(i):
+            by[label].append(i)
+    return list(by.values())
+
+
+def _pairs(items: list[int], labels: Callable[[int], list]) -> list[tuple[int, list[int]]]:
+    """Each item with the later items sharing a label with it, both in order.
+
+    A label ``(type, None)`` (an open or long interval) is shared with every item
+    of that type.
+    """
+    by: dict[object, list[int]] = defaultdict(list)
+    wide: dict[object, list[int]] = defaultdict(list)
+    own: dict[int, list] = {}
+    for i in items:
+        own[i] = labels(i)
+        for label in own[i]:
+            (wide[label[0]] if label[1] is None else by[label]).append(i)
+    out = []
+    for i in items:
+        later: set[int] = set()
+        for label in own[i]:
+            if label[1] is None:
+                later.update(j for j in items if j > i and own[j][0][0] == label[0])
+            else:
+                later.update(j for j in by[label] if j > i)
+                later.update(j for j in wide[label[0]] if j > i)
+        out.append((i, sorted(later)))
+    return out
 
 
 def _days(c: Cluster) -> list[date]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -10,7 +11,12 @@ from functools import cache
 from timeline.backends import Analysis
 from timeline.dedup import Key
 from timeline.events import backend_hooks
-from timeline.events.arguments import canonical, find_entities, mention_arguments
+from timeline.events.arguments import (
+    _entity_tokens,
+    canonical,
+    find_entities,
+    mention_arguments,
+)
 from timeline.events.clauses import clause_numbering
 from timeline.events.dating import Site, date_mentions
 from timeline.events.phrases import PhraseSet
@@ -85,10 +91,9 @@ def _generic(tokens: Tokens, trigger: Trigger) -> bool:
     return any(w in _GENERIC for w in before)
 
 
-def _sentence_text(analysis: TemporalAnalysis, raw: str, k: int) -> str:
+def _sentence_text(analysis: TemporalAnalysis, raw: str, s: int) -> str:
     tokens = analysis.tokens
     ends = tokens.sentence_ends
-    s = tokens.sentence(k)
     norm = analysis.norm
     start = norm.raw_end(ends[s - 1]) if s > 0 else 0
     stop = norm.raw_index(ends[s]) if s < len(ends) else len(raw)
@@ -143,6 +148,9 @@ def find_mentions(
         )
     links = backend_hooks.time_links(analysis, parsed, triggers) if parsed is not None else None
     datings = date_mentions(sites, analysis, clause_of, links)
+    # one string per sentence, shared by its mentions: a page-long sentence with
+    # thousands of triggers is cut out once, not once per trigger
+    sentences = {s: _sentence_text(analysis, article.text, s) for s in {x.sentence for x in sites}}
     mentions: list[Mention] = []
     keys: list[Key] = []
     for i, (t, status, (people, place), site, dating) in enumerate(
@@ -157,7 +165,7 @@ def find_mentions(
             trigger=t.text,
             start=t.start,
             end=t.end,
-            sentence=_sentence_text(analysis, article.text, t.token),
+            sentence=sentences[site.sentence],
             date_value=res.value if res else None,
             granularity=res.granularity if res else None,
             date_start=res.start if res else None,
@@ -204,9 +212,10 @@ def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:
     """Whom the event is "with": the first person (else name) after مع near the trigger."""
     words = tokens.words
     sentence = tokens.sentence(k)
+    starts = _entity_tokens(entities)
     for j in range(k + 1, min(len(words), k + _WITH_REACH)):
         if words[j] in _WITH and tokens.sentence(j) == sentence:
-            near = [e for e in entities if j < e.token <= j + _WITH_REACH]
+            near = entities[bisect_right(starts, j) : bisect_right(starts, j + _WITH_REACH)]
             people = [e for e in near if e.kind == "person"]
             if people:  # مع مستشار الأمن القومي الأميركي، روبيرت أوبريان: the person
                 return canonical(people[0].name)

@@ -52,6 +52,7 @@ class _Cues:
     stops: frozenset[str]  # punctuation and clause-closing words
     openers: frozenset[str]
     light: frozenset[str]
+    farthest: int = 0  # no cue decides from farther than this many words
 
 
 def mention_status(tokens: Tokens, trigger: Trigger) -> str:
@@ -87,6 +88,8 @@ def _before(tokens: Tokens, trigger: Trigger, cues: _Cues) -> str | None:
             j -= 1
             continue
         d += 1
+        if d > cues.farthest:
+            return None  # a long sentence: nothing farther back can decide
         cue, size = _cue_ending_at(words, j, cues)
         if cue is not None:
             if _applies(cue, d, light_between, words, j, trigger.pos):
@@ -205,6 +208,7 @@ def _cues() -> _Cues:
     planned = data["families"]["planned"]
     stops = {norm_form(p) for p in data["punctuation"]}
     stops.update(f for w in data["boundaries"] for f in _conj(w))
+    every = [*single.values(), *(cue for v in phrases.values() for _, cue in v)]
     return _Cues(
         single=single,
         phrases={w: tuple(sorted(v, key=lambda x: -len(x[0]))) for w, v in phrases.items()},
@@ -214,4 +218,5 @@ def _cues() -> _Cues:
         stops=frozenset(stops),
         openers=frozenset(f for w in data["openers"] for f in _conj(w)),
         light=frozenset(f for w in data["light_verbs"] for f in _conj(w)),
+        farthest=max([int(data["future_reach"]), *(max(c.reach, c.light) for c in every)]),
     )

@@ -13,14 +13,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-import dateparser
-
 from timeline.lexicon import Lex
 from timeline.temporal.resolve import Frame
 from timeline.temporal.tokens import Tokens
 
 _DIRECTION = {"PAST": "past", "FUTURE": "future", "CURRENT": "this", "THIS": "this"}
-_NUMERIC_SETTINGS = {"DATE_ORDER": "DMY", "STRICT_PARSING": True, "PREFER_LOCALE_DATE_ORDER": False}
 
 
 class Groups:
@@ -318,21 +315,43 @@ def clock(g: Groups, p: dict) -> Frame | None:
 
 
 def numeric(g: Groups, p: dict) -> Frame | None:
-    """27/4/2021, 2021-04-27: dateparser reads digit dates (day first, as Arabic news writes)."""
+    """27/4/2021, 2021-04-27: digit dates, day first as Arabic news writes them (or ISO)."""
     span = g.span("date")
     if span is None:
         return None
     first, last = g.tokens.token_range(span[0], span[1] - 1)
-    text = g.tokens.text[g.tokens.start(first) : g.tokens.end(last - 1)]
-    parts = [w for w in g.tokens.words[first:last] if w.isdigit()]
-    settings = dict(_NUMERIC_SETTINGS)
-    if len(parts[0]) == 4:
-        settings["DATE_ORDER"] = "YMD"
-    parsed = dateparser.parse(text, languages=["en"], settings=settings)
-    if parsed is None or not 1900 <= parsed.year <= 2100:
+    d = digit_date([w for w in g.tokens.words[first:last] if w.isdigit()])
+    if d is None or not 1900 <= d.year <= 2100:
         return None
-    d: date = parsed.date()
     return Frame("calendar", year=d.year, month=d.month, day=d.day)
+
+
+def digit_date(parts: list[str]) -> date | None:
+    """The date three digit groups give, day-month-year or (a 4-digit first) year-month-day.
+
+    This is dateparser's strict DMY/YMD reading, done directly since one call of
+    dateparser costs milliseconds (a page of 1/1/1/1… made thousands of calls): a
+    month above 12 swaps with a day up to 12 (1/13/2021 is 13 January), a 2-digit
+    year is 1969-2068 (as ``%y``), and an impossible day (31/4) gives no date.
+    """
+    if len(parts) != 3:
+        return None
+    if len(parts[0]) == 4:
+        year_text, month, day = parts[0], int(parts[1]), int(parts[2])
+    else:
+        day, month, year_text = int(parts[0]), int(parts[1]), parts[2]
+    if month > 12 and day <= 12:
+        day, month = month, day
+    if len(year_text) == 2:
+        year = int(year_text) + (2000 if int(year_text) < 69 else 1900)
+    elif len(year_text) == 4:
+        year = int(year_text)
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 BUILDERS: dict[str, Callable[[Groups, dict], Frame | None]] = {

@@ -83,6 +83,8 @@ def needs_tense(frame: Frame) -> bool:
 
 def _date(value: str, type_: str = "DATE") -> Resolution:
     start, end, gran = cal.value_interval(value)
+    if gran is None:  # قبل 8000 سنة: a year before year 1 or after 9999 is no TIMEX3 value
+        raise ValueError(f"no calendar value: {value}")
     return Resolution(type_, value, gran, start, end)
 
 

@@ -33,6 +33,9 @@ _PUNCT = {
 _SENTENCE_END = re.compile(r"[.!?؟\n][\s.!?؟]*")
 _PLAIN = "<>"
 _DIGITS = "0123456789"
+# Longer digit runs (account numbers, scraped junk) are no count, day or year; Python
+# refuses to read more than 4,300 digits as a number anyway.
+_MAX_DIGITS = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +177,7 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     bounds = list(accumulate(map(len, parts), initial=0))
     unique = set(words)
     hits = unique & index.keys
-    hits.update(w for w in unique - hits if w[0] in _DIGITS)
+    hits.update(w for w in unique - hits if w[0] in _DIGITS and len(w) <= _MAX_DIGITS)
     weak = index.weak
     strong = {w for w in hits if w not in weak}
     ks = list(compress(range(len(words)), map(hits.__contains__, words)))
