@@ -216,3 +216,11 @@ def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         engine.run(tmp_path / "missing", tmp_path / "out", workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_deduplication_holds_a_few_blocks_not_the_corpus(tmp_path: Path, generated: Path) -> None:
+    """Keys are spilled by (type, quarter) block; only a window of blocks is in memory."""
+    summary = engine.run(generated, tmp_path, workers=1, now=NOW)
+    assert summary.blocks > 6
+    assert 0 < summary.largest_block <= summary.largest_window < summary.occurred / 2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # scratch removed
