@@ -295,15 +295,15 @@ def event_bucket(events: pa.Table) -> pa.Array:
     """Where each event row goes for sorting the table in pieces.
 
     The events table is sorted by date (undated last), type and id; a bucket
-    holds the rows of one month (``d2021-06``), or undated rows of one type
-    and id prefix (``u.MEET.3f``). Buckets sort in the table's order, so the
+    holds the rows of one month (``d-2021-06``), or undated rows of one type
+    and the first hex digit of the id (``u.MEET.3``). Buckets sort in the table's order, so the
     table is the buckets in order, each sorted in memory.
     """
     start = events.column("date_start")
     year = pc.utf8_lpad(pc.cast(pc.year(start), _STR), 4, "0")
     month = pc.utf8_lpad(pc.cast(pc.month(start), _STR), 2, "0")
     month = pc.binary_join_element_wise("d", year, month, "-")
-    prefix = pc.utf8_slice_codeunits(events.column("event_id"), 3, 5)
+    prefix = pc.utf8_slice_codeunits(events.column("event_id"), 3, 4)
     undated = pc.binary_join_element_wise("u", events.column("event_type"), prefix, ".")
     return pc.if_else(pc.is_null(start), undated, month)
 

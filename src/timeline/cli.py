@@ -23,8 +23,24 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from timeline.tables import read_table
 
     now = args.now or date.today()  # the one place the clock is read
-    summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
-    report = read_table(args.out, "articles")
+    if args.engine == "dask":
+        from timeline.dask_engine import read_table as read_dataset
+        from timeline.dask_engine import run as run_dask
+
+        summary = run_dask(
+            args.input,
+            args.out,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            now=now,
+            backend=args.backend,
+        )
+        report = read_dataset(args.out, "articles")
+    else:
+        if args.scheduler:
+            raise ValueError("--scheduler needs --engine dask")
+        summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
+        report = read_table(args.out, "articles")
     skipped = report[report["status"] != "ok"]
     seconds = sum(summary.seconds.values())
     print(
@@ -80,6 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_int,
         help="worker processes (default: all cores); results are the same for any number",
     )
+    ex.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default: this machine's cores, the single files of OUTPUT.md) or dask "
+        "(a Dask cluster, partitioned Parquet folders; needs the dask extra)",
+    )
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+        "(default: a LocalCluster on this machine)",
+    )
     ex.set_defaults(func=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score an output folder against gold JSON (GOLD.md)")
@@ -99,5 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except (FileNotFoundError, ValueError) as exc:
+        print(f"timeline: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportError as exc:  # an optional extra (dask) that is not installed
         print(f"timeline: error: {exc}", file=sys.stderr)
         return 2
