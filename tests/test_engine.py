@@ -224,3 +224,17 @@ def test_deduplication_holds_a_few_blocks_not_the_corpus(tmp_path: Path, generat
     assert summary.blocks > 6
     assert 0 < summary.largest_block <= summary.largest_window < summary.occurred / 2
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # scratch removed
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_split_on_disk_give_the_same_tables(
+    tmp_path: Path,
+    generated: Path,
+    generated_expected: pipeline.Result,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    """Large scratch files are split into one folder per block (or piece) on disk."""
+    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", 0)
+    engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
+    _assert_same(tmp_path, generated_expected)

@@ -46,7 +46,7 @@ import shutil
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -374,8 +374,8 @@ def run(
 
         started = time.perf_counter()
         events_sink = sink("events.parquet", _table_schema("events", run_info))
-        for _, path in _partition(events_path, scratch / "events", "bucket", _STR):
-            events_sink.write(sort_events(pq.read_table(path)).cast(tables.EVENTS_SCHEMA))
+        for _, piece in _partition(events_path, scratch / "events", "bucket", _STR):
+            events_sink.write(sort_events(piece()).select(tables.EVENTS_SCHEMA.names))
         events_sink.close()
         mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
         event_ids = _EventIds(_partition(assigned_path, scratch / "assigned", "part", pa.int64()))
@@ -498,8 +498,8 @@ def _deduplicate(scratch: Path, summary: RunSummary) -> tuple[Path, Path]:
             window: deque[_Block] = deque()
             spanning: dict[str, _Spanning] = {}
             parts = _partition(scratch / "blocked.parquet", scratch / "blocks", "block", _STR)
-            for name, path in parts:
-                table = pq.read_table(path)
+            for name, piece in parts:
+                table = piece()
                 block = _Block(name, table, place_block(name, table))
                 for cid, score, n in zip(
                     *(block.placed.column(c).to_pylist() for c in ("cluster", "score", "n_blocks")),
@@ -587,12 +587,31 @@ class _Batched:
         self.sink.close()
 
 
-def _partition(source: Path, dest: Path, column: str, kind: pa.DataType) -> list[tuple[str, Path]]:
-    """Split a scratch file into one folder per value of ``column``, in value order.
+_IN_MEMORY_ROWS = 50_000  # a scratch file this small is split in memory, not on disk
 
-    Arrow streams the file through, with a bounded number of files open, so
-    this needs no more memory than a few row groups.
+
+def _partition(
+    source: Path, dest: Path, column: str, kind: pa.DataType
+) -> list[tuple[str, Callable[[], pa.Table]]]:
+    """Split a scratch file by the values of ``column``: each value, in order, and its rows.
+
+    A large file is split on disk, one folder per value: Arrow streams it
+    through with a bounded number of files open, so this needs no more memory
+    than a few row groups, and each piece is read when asked for. A small one
+    (``_IN_MEMORY_ROWS``) is sorted in memory instead, saving a few files per
+    value; the pieces are the same. The rows come without ``column``.
     """
+    if pq.ParquetFile(source).metadata.num_rows <= _IN_MEMORY_ROWS:
+        table = pq.read_table(source)
+        values = table.column(column)
+        table = table.drop_columns([column])
+        groups: dict[Any, list[int]] = {}
+        for i, value in enumerate(values.to_pylist()):
+            groups.setdefault(value, []).append(i)
+        return [
+            (str(value), lambda rows=rows: table.take(rows))
+            for value, rows in sorted(groups.items())
+        ]
     ds.write_dataset(
         ds.dataset(source, format="parquet"),
         dest,
@@ -602,17 +621,16 @@ def _partition(source: Path, dest: Path, column: str, kind: pa.DataType) -> list
         max_open_files=256,
         existing_data_behavior="error",
     )
-    if not dest.exists():  # nothing to split
-        return []
-    found = [(p.name, p) for p in dest.iterdir()]
-    return sorted(found, key=lambda f: int(f[0]) if pa.types.is_integer(kind) else f[0])
+    found = [(p.name, p) for p in dest.iterdir()] if dest.exists() else []
+    found.sort(key=lambda f: int(f[0]) if pa.types.is_integer(kind) else f[0])
+    return [(name, lambda path=path: pq.read_table(path)) for name, path in found]
 
 
 class _EventIds:
     """The event id of each staged mention, in order, from the pieces of ``_partition``."""
 
-    def __init__(self, parts: list[tuple[str, Path]]) -> None:
-        self._paths = {int(name): path for name, path in parts}
+    def __init__(self, parts: list[tuple[str, Callable[[], pa.Table]]]) -> None:
+        self._pieces = {int(name): piece for name, piece in parts}
         self._next = 0  # seq of the next mention asked for
         self._part = -1
         self._ids: list[str | None] = []
@@ -630,10 +648,10 @@ class _EventIds:
     def _load(self, part: int) -> None:
         self._part = part
         self._ids = [None] * _PART
-        path = self._paths.get(part)
-        if path is None:  # no occurred mention in this piece
+        piece = self._pieces.get(part)
+        if piece is None:  # no occurred mention in this piece
             return
-        table = pq.read_table(path, columns=["seq", "event_id"])
+        table = piece()
         base = part * _PART
         for seq, eid in zip(
             table.column("seq").to_pylist(), table.column("event_id").to_pylist(), strict=True
