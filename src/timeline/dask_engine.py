@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PARTITION_SIZE", "extract", "read_table", "run", "sort_like_dataset"]
 
-PARTITION_SIZE = 2048
+PARTITION_SIZE = 512
 """Records per extraction task when reading a corpus folder or file."""
 
 INSTALL_HINT = "the Dask engine needs the dask extra: pip install 'timeline[dask]'"
@@ -244,13 +244,17 @@ def _run(
     blocks = sorted(p.name for p in _dirs(staging / "blocks"))
     summary.blocks = len(blocks)
     pieces = max(1, min(_MAX_PIECES, len(blocks) // _BLOCKS_PER_PIECE))
-    placed = client.map(_place, blocks, pieces=pieces, staging=staging, key="timeline-place")
-    summary.largest_block = max(client.gather(placed), default=0)
+    placed = client.gather(
+        client.map(_place, blocks, pieces=pieces, staging=staging, out=work, key="timeline-place")
+    )
+    summary.largest_block = max((rows for rows, _ in placed), default=0)
+    summary.events = sum(n for _, n in placed if n is not None)
     client.gather(client.map(_choose, range(pieces), staging=staging, key="timeline-choose"))
-    events = client.map(_block_events, blocks, staging=staging, out=work, key="timeline-events")
+    waiting = [b for b, (_, n) in zip(blocks, placed, strict=True) if n is None]
+    events = client.map(_block_events, waiting, staging=staging, out=work, key="timeline-events")
     parts = [s["part"] for s in stats]
     events += client.map(_undated_events, parts, staging=staging, out=work, key="timeline-undated")
-    summary.events = sum(client.gather(events))
+    summary.events += sum(client.gather(events))
     summary.seconds["dedup"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -282,8 +286,9 @@ def _extraction(
         pending: list = []
         records = read_corpus(source, now=now)
         for index, chunk in enumerate(_chunks(records, partition_size)):
+            # a key of this run's own: the scheduler may still hold an earlier run's
             future = client.submit(
-                _extract, chunk, index, staging, work, backend, key=f"timeline-extract-{index}"
+                _extract, chunk, index, staging, work, backend, key=f"extract-{work.name}-{index}"
             )
             pending.append(future)
             if len(pending) >= limit:
@@ -439,24 +444,29 @@ def _published_of(result, name: str) -> pa.Array:
     return pa.array([dates[a] for a in articles], type=pa.date32())
 
 
-def _place(block: str, pieces: int, staging: Path) -> int:
-    """Cluster one block; file the placements of clusters of several blocks by cluster."""
+def _place(block: str, pieces: int, staging: Path, out: Path) -> tuple[int, int | None]:
+    """Cluster one block; file the placements of clusters of several blocks by cluster.
+
+    A block without such clusters is final at once: its events are written
+    here. Returns the block's keys rows and its events (None: not written yet).
+    """
     table = pq.read_table(staging / "blocks" / block)
     placed = place_block(block, table)
     spanning = placed.filter(pc.greater(placed.column("n_blocks"), 1))
-    if spanning.num_rows:
-        clusters = spanning.column("cluster").to_pylist()
-        piece = pa.array([_piece(c, pieces) for c in clusters], type=pa.int64())
-        ds.write_dataset(
-            spanning.append_column("piece", piece),
-            staging / "spanning",
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("piece", pa.int64())])),
-            basename_template=f"{block}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-        )
+    if not spanning.num_rows:
+        return table.num_rows, _write_events(block_events(table, placed), block, staging, out)
+    clusters = spanning.column("cluster").to_pylist()
+    piece = pa.array([_piece(c, pieces) for c in clusters], type=pa.int64())
+    ds.write_dataset(
+        spanning.append_column("piece", piece),
+        staging / "spanning",
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([("piece", pa.int64())])),
+        basename_template=f"{block}-{{i}}.parquet",
+        existing_data_behavior="overwrite_or_ignore",
+    )
     pq.write_table(placed, _file(staging / "placed" / f"{block}.parquet"))
-    return table.num_rows
+    return table.num_rows, None
 
 
 def _piece(cluster: str, pieces: int) -> int:
