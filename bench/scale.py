@@ -1,11 +1,12 @@
-"""The whole pipeline at corpus scale through ``timeline.engine.run``: 1 worker vs all.
+"""The whole pipeline at corpus scale: 1 worker, all local workers, Dask LocalCluster.
 
 Run from the repository root::
 
-    python bench/scale.py                         # 1k, 10k, 100k; 1 worker and all
+    python bench/scale.py                         # 1k, 10k, 100k; 1 worker, all, Dask
     python bench/scale.py --sizes 1k,10k          # quicker
-    python bench/scale.py --sizes 1m              # the 1M point (hours on one core)
+    python bench/scale.py --sizes 1m --workers all --engines local   # the 1M point
     python bench/scale.py --workers all           # only the all-cores runs
+    python bench/scale.py --engines dask          # only the Dask LocalCluster runs
     python bench/scale.py --markdown              # a Markdown table for docs/
     python bench/scale.py --json                  # machine-readable results
     python bench/scale.py --format parquet        # Parquet input instead of JSONL
@@ -25,15 +26,22 @@ start of 10k, ...).
 
 What is measured. Each run is a fresh Python process (``python bench/scale.py
 --run-one``) that imports the library and calls ``engine.run(corpus, out,
-workers=W)``: reading the corpus, extraction in ``W`` worker processes,
-deduplication and writing the four Parquet tables, all included. ``wall s`` is
+workers=W)`` (engine ``local``) or ``dask_engine.run(corpus, out, workers=W)``
+(engine ``dask``: a new ``LocalCluster`` of ``W`` single-threaded worker
+processes, started and closed inside the measured call): reading the corpus,
+extraction in ``W`` worker processes, deduplication and writing the four
+Parquet tables (single files, or partitioned folders for Dask), all included. ``wall s`` is
 ``time.perf_counter`` around that call; ``articles/s`` is input records over it.
 ``parent RSS`` is the run process's peak resident set size
 (``getrusage(RUSAGE_SELF).ru_maxrss``): the reader, the writer and the
 deduplication. ``worker RSS`` is ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the
 peak of the *largest* single worker process (not a sum; 0 with one worker, which
-runs in the parent). MB are 10^6 bytes. ``speed-up`` is the 1-worker wall time
-over this row's.
+runs in the parent; for Dask, the largest reaped process: a worker or its
+nanny). MB are 10^6 bytes. ``speed-up`` is the 1-worker local wall time over
+this row's. ``block keys`` is deduplication's memory in keys rows: the largest
+block, and (local engine) the most rows held at once (a window of consecutive
+blocks, see ``timeline.engine._deduplicate``); it should stay flat as the corpus
+grows while ``occurred`` grows with it.
 
 Progress goes to stderr, the report to stdout.
 """
@@ -69,6 +77,7 @@ KB = 1024  # Linux reports ru_maxrss in KiB
 @dataclass
 class Row:
     articles: int
+    engine: str
     workers: int
     wall_s: float
     articles_per_s: float
@@ -81,6 +90,8 @@ class Row:
     mentions: int
     occurred: int
     events: int
+    largest_block: int = 0
+    largest_window: int = 0
     speedup: float | None = None
 
 
@@ -140,11 +151,16 @@ def build_corpus(
 # -- one measured run (in its own process) ---------------------------------------------
 
 
-def run_one(corpus: Path, out: Path, workers: int, chunk_size: int) -> dict[str, Any]:
-    from timeline import engine
-
+def run_one(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int) -> dict[str, Any]:
     started = time.perf_counter()
-    summary = engine.run(corpus, out, workers=workers, chunk_size=chunk_size)
+    if engine == "dask":
+        from timeline import dask_engine
+
+        summary = dask_engine.run(corpus, out, workers=workers)
+    else:
+        from timeline import engine as local
+
+        summary = local.run(corpus, out, workers=workers, chunk_size=chunk_size)
     wall = time.perf_counter() - started
     return {
         "records": summary.records,
@@ -156,10 +172,12 @@ def run_one(corpus: Path, out: Path, workers: int, chunk_size: int) -> dict[str,
         "mentions": summary.mentions,
         "occurred": summary.occurred,
         "events": summary.events,
+        "largest_block": summary.largest_block,
+        "largest_window": summary.largest_window,
     }
 
 
-def measure(corpus: Path, out: Path, workers: int, chunk_size: int) -> Row:
+def measure(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int) -> Row:
     """Run ``engine.run`` in a fresh interpreter, so each row's peak RSS is its own."""
     command = [
         sys.executable,
@@ -167,6 +185,7 @@ def measure(corpus: Path, out: Path, workers: int, chunk_size: int) -> Row:
         "--run-one",
         str(corpus),
         str(out),
+        engine,
         str(workers),
         str(chunk_size),
     ]
@@ -174,6 +193,7 @@ def measure(corpus: Path, out: Path, workers: int, chunk_size: int) -> Row:
     got = json.loads(done.stdout.strip().splitlines()[-1])
     return Row(
         articles=got["records"],
+        engine=engine,
         workers=workers,
         wall_s=got["wall_s"],
         articles_per_s=got["records"] / got["wall_s"],
@@ -186,6 +206,8 @@ def measure(corpus: Path, out: Path, workers: int, chunk_size: int) -> Row:
         mentions=got["mentions"],
         occurred=got["occurred"],
         events=got["events"],
+        largest_block=got["largest_block"],
+        largest_window=got["largest_window"],
     )
 
 
@@ -193,6 +215,7 @@ def measure(corpus: Path, out: Path, workers: int, chunk_size: int) -> Row:
 
 HEADER = [
     "articles",
+    "engine",
     "workers",
     "wall s",
     "articles/s",
@@ -204,12 +227,14 @@ HEADER = [
     "write s",
     "mentions",
     "events",
+    "block keys",
 ]
 
 
 def cells(row: Row) -> list[str]:
     return [
         size_label(row.articles),
+        row.engine,
         str(row.workers),
         f"{row.wall_s:.1f}",
         f"{row.articles_per_s:.0f}",
@@ -221,6 +246,7 @@ def cells(row: Row) -> list[str]:
         f"{row.write_s:.1f}",
         f"{row.mentions:,}",
         f"{row.events:,}",
+        f"{row.largest_block:,}" + (f" / {row.largest_window:,}" if row.largest_window else ""),
     ]
 
 
@@ -254,10 +280,24 @@ def parse_workers(value: str) -> list[int]:
     return sorted(set(out))
 
 
+def parse_engines(value: str) -> list[str]:
+    engines = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = set(engines) - {"local", "dask"}
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown engines {sorted(unknown)}: local, dask")
+    return engines
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("1k,10k,100k"))
     parser.add_argument("--workers", type=parse_workers, default=parse_workers("1,all"))
+    parser.add_argument(
+        "--engines",
+        type=parse_engines,
+        default=parse_engines("local,dask"),
+        help="local (each --workers count) and/or dask (a LocalCluster of the most workers)",
+    )
     parser.add_argument("--chunk-size", type=int, default=256)
     parser.add_argument("--news-chars", type=int, default=2500)
     parser.add_argument("--ant", type=Path, default=ANT_DEFAULT)
@@ -271,8 +311,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--run-one":
-        corpus, out, workers, chunk_size = argv[1:5]
-        print(json.dumps(run_one(Path(corpus), Path(out), int(workers), int(chunk_size))))
+        corpus, out, engine, workers, chunk_size = argv[1:6]
+        print(json.dumps(run_one(Path(corpus), Path(out), engine, int(workers), int(chunk_size))))
         return 0
     args = parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="timeline-scale-"))
@@ -288,12 +328,15 @@ def main(argv: list[str] | None = None) -> int:
                 build_corpus(docs, shift_days, n, args.news_chars, corpus, args.format)
                 report.build_s[size_label(n)] = time.perf_counter() - started
             single: float | None = None
-            for workers in args.workers:
-                log(f"{size_label(n)} articles, {workers} worker(s)")
-                out = work / f"out-{n}-{workers}"
-                row = measure(corpus, out, workers, args.chunk_size)
+            runs = [("local", w) for w in args.workers if "local" in args.engines]
+            if "dask" in args.engines:
+                runs.append(("dask", max(args.workers)))
+            for engine, workers in runs:
+                log(f"{size_label(n)} articles, {engine} engine, {workers} worker(s)")
+                out = work / f"out-{n}-{engine}-{workers}"
+                row = measure(corpus, out, engine, workers, args.chunk_size)
                 shutil.rmtree(out, ignore_errors=True)
-                if workers == 1:
+                if engine == "local" and workers == 1:
                     single = row.wall_s
                 row.speedup = single / row.wall_s if single else None
                 report.rows.append(row)

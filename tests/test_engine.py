@@ -216,3 +216,25 @@ def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         engine.run(tmp_path / "missing", tmp_path / "out", workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_deduplication_holds_a_few_blocks_not_the_corpus(tmp_path: Path, generated: Path) -> None:
+    """Keys are spilled by (type, quarter) block; only a window of blocks is in memory."""
+    summary = engine.run(generated, tmp_path, workers=1, now=NOW)
+    assert summary.blocks > 6
+    assert 0 < summary.largest_block <= summary.largest_window < summary.occurred / 2
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # scratch removed
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_split_on_disk_give_the_same_tables(
+    tmp_path: Path,
+    generated: Path,
+    generated_expected: pipeline.Result,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    """Large scratch files are split into one folder per block (or piece) on disk."""
+    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", 0)
+    engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
+    _assert_same(tmp_path, generated_expected)

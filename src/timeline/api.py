@@ -45,8 +45,10 @@ def extract(
     Args:
         source: a corpus folder or file (``*.jsonl``, ``*.parquet``, ``*.txt`` with
             ``manifest.csv``), a DataFrame with the input columns (``id``,
-            ``published``, ``text``, optional ``title``, ``source``, ``url``), or an
-            iterable of dicts with those keys.
+            ``published``, ``text``, optional ``title``, ``source``, ``url``), an
+            iterable of dicts with those keys, or a Dask DataFrame with those
+            columns (run on the current Dask cluster, or a new local one:
+            :func:`timeline.dask_engine.extract`; needs the ``dask`` extra).
         now: the run's reference date; a publication date after it is kept and
             flagged ``published_after_now``. The library never reads the clock.
         progress: ``True`` or ``False`` to force the progress bar on or off;
@@ -74,6 +76,10 @@ def extract(
         >>> result.events[["event_type", "date_value"]].values.tolist()
         [['MEET', '2021-06-23']]
     """
+    if type(source).__module__.startswith(("dask.", "dask_expr.")):  # Dask is optional
+        from timeline.dask_engine import extract as extract_dask
+
+        return extract_dask(source, now=now, backend=backend)
     records, total, label = iter_records(source, now=now)
     run_info = {"input": label}
     if now is not None:

@@ -29,6 +29,12 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
     now = args.now or date.today()  # the one place the clock is read
     get_backend(args.backend)  # an unavailable backend fails before anything is read
+    if args.scheduler and args.engine != "dask":
+        raise CliError(ExitCode.USAGE, "--scheduler needs --engine dask")
+    if args.engine == "dask":
+        from timeline.dask_engine import require_dask
+
+        require_dask()  # a missing extra fails before anything is read
     # One record read up front: a missing or empty corpus never touches the outputs.
     try:
         first = next(iter(read_corpus(args.input, now=now)), None)
@@ -47,7 +53,20 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     _check_writable(args.out)
     started = time.time()
     try:
-        summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
+        if args.engine == "dask":
+            from timeline.dask_engine import read_table as read_dataset
+            from timeline.dask_engine import run as run_dask
+
+            summary = run_dask(
+                args.input,
+                args.out,
+                scheduler=args.scheduler,
+                workers=args.workers,
+                now=now,
+                backend=args.backend,
+            )
+        else:
+            summary = run(args.input, args.out, workers=args.workers, now=now, backend=args.backend)
     except OSError as exc:
         raise CliError(
             ExitCode.CANNOT_WRITE,
@@ -56,7 +75,10 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         ) from exc
     for path in remove_stale_temporaries(args.out, older_than=started):
         print(f"  removed {path.name}, left by an earlier run that was killed", file=sys.stderr)
-    report = read_table(args.out, "articles")
+    if args.engine == "dask":
+        report = read_dataset(args.out, "articles")
+    else:
+        report = read_table(args.out, "articles")
     skipped = report[report["status"] != "ok"]
     seconds = sum(summary.seconds.values())
     print(
@@ -138,6 +160,19 @@ def build_parser() -> argparse.ArgumentParser:
         type=positive_int,
         help="worker processes (default: all cores); results are the same for any number",
     )
+    ex.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (default: this machine's cores, the single files of OUTPUT.md) or dask "
+        "(a Dask cluster, partitioned Parquet folders; needs the dask extra)",
+    )
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+        "(default: a LocalCluster on this machine)",
+    )
     ex.set_defaults(func=_cmd_extract)
 
     ev = sub.add_parser("eval", help="score an output folder against gold JSON (GOLD.md)")
@@ -172,8 +207,8 @@ def _code_of(exc: Exception) -> ExitCode | None:
     """The exit code of an exception the library raises for bad input."""
     from timeline.backends import BackendUnavailable
 
-    if isinstance(exc, BackendUnavailable):
-        return ExitCode.UNAVAILABLE
+    if isinstance(exc, BackendUnavailable | ImportError):
+        return ExitCode.UNAVAILABLE  # ImportError: an optional extra (dask) not installed
     if isinstance(exc, FileNotFoundError | KeyError):
         return ExitCode.NOT_FOUND  # KeyError: an article id not in the corpus (gold draft)
     if isinstance(exc, FileExistsError | PermissionError | IsADirectoryError | NotADirectoryError):

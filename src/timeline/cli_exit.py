@@ -22,7 +22,7 @@ class ExitCode(IntEnum):
     GOLD_MISMATCH = 5  # the gold folder holds no gold file for any article of the output
     BAD_DATA = 6  # an input file breaks its format: a gold file, a table that is not ours
     CANNOT_WRITE = 7  # the output folder or file cannot be created, written or replaced
-    UNAVAILABLE = 8  # an optional component is missing: stanza or its models
+    UNAVAILABLE = 8  # an optional component is missing: stanza or its models, dask
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, the shell convention)
 
 

@@ -7,21 +7,29 @@ Two stages, both on compact keys (no text):
    شنته), or when both are dated to a day or week that overlap and their
    participants do not conflict. A mention the text marks as a separate
    occasion (سبق أن التقى …) joins only through reference or its own sentence.
-2. Across articles, each article's clusters, finest-dated first, join the best
-   compatible cluster found through a blocking index: the days of a fine date,
-   and each participant by month. Fine dates (a day or a week) that overlap
-   need a participant or the place in common, and nothing in conflict; coarser
-   dates (a month, a year, "recently") need a named person in common, or two
-   parties and the place. Undated clusters
-   never merge across articles. Each cluster meets at most a fixed number of
-   candidates per block, so the cost grows with the corpus, not its square.
+2. Across articles, block by block. Each of an article's clusters belongs to
+   the blocks (event type, quarter) its date may fall in (:func:`block_names`);
+   undated clusters belong to none and never merge across articles. In each
+   block, the clusters, finest-dated first, join the best compatible group
+   found through a blocking index: the days of a fine date, and each
+   participant by month. Fine dates (a day or a week) that overlap need a
+   participant or the place in common, and nothing in conflict; coarser dates
+   (a month, a year, "recently") need a named person in common, or two parties
+   and the place. Each cluster meets at most a fixed number of candidates per
+   index entry, so the cost grows with the corpus, not its square. A cluster
+   whose date reaches over several blocks is clustered in each, and stays in
+   the group it joined best (:func:`better_block`).
+
+Every step needs one article or one block at a time, so the same groups come
+out of :func:`deduplicate` (in memory), the streaming engine (blocks spilled to
+disk) and the Dask engine (blocks shuffled between machines).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -87,6 +95,20 @@ class Cluster:
             {key.article_id},
         )
 
+    def copy(self) -> Cluster:
+        """A cluster to merge into, leaving this one as it was."""
+        return Cluster(
+            list(self.keys),
+            self.start,
+            self.end,
+            self.granularity,
+            set(self.participants),
+            set(self.persons),
+            set(self.locations),
+            self.distinct,
+            set(self.articles),
+        )
+
     @property
     def fine(self) -> bool:
         return self.granularity in _FINE
@@ -141,15 +163,65 @@ def deduplicate(
 
     ``same_place(a, b)`` says whether two location keys can name the same place
     (a city and its country); by default only equal keys do.
+
+    This is the in-memory form of the block-wise algorithm (module docstring):
+    the streaming engine and the Dask engine run the same steps on blocks
+    spilled to disk or shuffled between machines, and give the same groups.
+    Groups come in merge order (see :func:`order_key`), each with its local
+    clusters in that order and their mentions in article order.
     """
-    same_place = same_place or (lambda x, y: x == y)
+    same_place = same_place or _same_key
+    local = local_clusters(keys, same_place)
+    by_block: dict[str, list[int]] = defaultdict(list)
+    singles: list[int] = []
+    for i, c in enumerate(local):
+        names = block_names(c)
+        if not names:
+            singles.append(i)
+        for name in names:
+            by_block[name].append(i)
+    seed_in: dict[tuple[str, int], int] = {}
+    chosen: dict[int, tuple[int, str]] = {}  # cluster → (score, block): see better_block
+    for name in sorted(by_block):
+        members = by_block[name]
+        for i, (seed, score) in zip(
+            members, cluster_block([local[i] for i in members], same_place), strict=True
+        ):
+            seed_in[name, i] = members[seed]
+            if i not in chosen or better_block((score, name), chosen[i]):
+                chosen[i] = (score, name)
+    groups: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, (_, name) in chosen.items():
+        groups[name, seed_in[name, i]].append(i)
+    out = [[i] for i in singles]
+    out.extend(groups.values())
+    for members in out:
+        members.sort(key=lambda i: order_key(local[i]))
+    out.sort(key=lambda members: order_key(local[members[0]]))
+    return [[k for i in members for k in local[i].keys] for members in out]
+
+
+def _same_key(a: str, b: str) -> bool:
+    return a == b
+
+
+def local_clusters(
+    keys: Iterable[Key], same_place: Callable[[str, str], bool] | None = None
+) -> list[Cluster]:
+    """Stage 1: each article's mentions joined into its own clusters.
+
+    Needs only the keys of one article at a time: the engines run it where the
+    article was read. Each cluster's ``keys`` are in a fixed order (its first
+    mention first), which :func:`order_key` and the event rows rely on.
+    """
+    same_place = same_place or _same_key
     by_article: dict[str, list[Key]] = defaultdict(list)
     for key in keys:
         by_article[key.article_id].append(key)
     local: list[Cluster] = []
     for article_keys in by_article.values():
         local.extend(_within_article(sorted(article_keys, key=lambda k: k.order), same_place))
-    return [c.keys for c in _across_articles(local, same_place)]
+    return local
 
 
 def _within_article(keys: list[Key], same_place) -> list[Cluster]:
@@ -299,19 +371,56 @@ def _blocks(c: Cluster) -> list[tuple]:
     return out
 
 
-def _across_articles(local: list[Cluster], same_place) -> list[Cluster]:
-    order = sorted(
-        local,
-        key=lambda c: (
-            GRANULARITY_RANK[c.granularity],
-            min(k.published for k in c.keys),
-            c.keys[0].article_id,
-            c.keys[0].order,
-        ),
+def block_names(c: Cluster) -> list[str]:
+    """The blocks a local cluster belongs to: its type by each quarter its date may fall in.
+
+    The quarters are those of the months it is filed and looked for under
+    (:func:`_months`), so two clusters that could meet in the global index
+    always share a block. Undated clusters belong to none: they never merge
+    across articles. Names sort as (type, year, quarter): ``MEET.2021Q2``.
+    """
+    etype = c.keys[0].event_type
+    names: list[str] = []
+    for y, m in _months(c):
+        name = f"{etype}.{y:04d}Q{(m - 1) // 3 + 1}"
+        if not names or names[-1] != name:
+            names.append(name)
+    return names
+
+
+def order_key(c: Cluster) -> tuple:
+    """The order in which clusters are merged: finest date, earliest report, article order."""
+    return (
+        GRANULARITY_RANK[c.granularity],
+        min(k.published for k in c.keys),
+        c.keys[0].article_id,
+        c.keys[0].order,
     )
+
+
+SEED = -1
+"""The score of a cluster that joined nothing in its block (it started a group)."""
+
+
+def cluster_block(
+    clusters: Sequence[Cluster], same_place: Callable[[str, str], bool] | None = None
+) -> list[tuple[int, int]]:
+    """Stage 2 in one block: each cluster's group and how well it joined it.
+
+    The clusters, finest-dated first (:func:`order_key`), each join the best
+    compatible group found through a blocking index (the days of a fine date,
+    each participant by month), or start a group. The clusters are not changed.
+    Returns, for each cluster in input order, the input position of its group's
+    first cluster and its join score (:func:`score_value`; :data:`SEED` when it
+    started the group).
+    """
+    same_place = same_place or _same_key
     index: dict[tuple, list[int]] = defaultdict(list)
     merged: list[Cluster] = []
-    for c in order:
+    seeds: list[int] = []
+    out: list[tuple[int, int]] = [(i, SEED) for i in range(len(clusters))]
+    for i in sorted(range(len(clusters)), key=lambda i: order_key(clusters[i])):
+        c = clusters[i]
         etype = c.keys[0].event_type
         best, best_score = None, None
         if _dated(c):
@@ -327,18 +436,36 @@ def _across_articles(local: list[Cluster], same_place) -> list[Cluster]:
                     if score is not None and (best_score is None or score > best_score):
                         best, best_score = g, score
         if best is None:
-            merged.append(c)
+            merged.append(c.copy())
+            seeds.append(i)
             target = len(merged) - 1
         else:
             merged[best].absorb(c)
             target = best
+            out[i] = (seeds[best], score_value(best_score))
         cluster = merged[target]
         if _dated(cluster):
             for block in _blocks(cluster):
                 if block not in cluster.filed:
                     cluster.filed.add(block)
                     index[(etype, *block)].append(target)
-    return merged
+    return out
+
+
+def score_value(score: tuple[int, int, int]) -> int:
+    """A :func:`_match` score as one integer with the same order (for tables)."""
+    shared, place, granularity = score  # granularity: -rank, -9..0
+    return shared * 100 + place * 10 + 9 + granularity
+
+
+def better_block(a: tuple[int, str], b: tuple[int, str]) -> bool:
+    """Whether (score, block) ``a`` beats ``b`` for a cluster in both blocks.
+
+    A cluster whose date reaches over several blocks is clustered in each; it
+    stays in the group it joined best, the earliest block on a tie. Every
+    engine chooses with this rule.
+    """
+    return a[0] > b[0] or (a[0] == b[0] and a[1] < b[1])
 
 
 def _match(c: Cluster, g: Cluster, same_place) -> tuple | None:

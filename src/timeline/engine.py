@@ -12,38 +12,43 @@ or its rows in memory:
    tables, never pandas and never model objects;
 3. the parent appends each chunk's rows as Parquet row groups: ``timexes`` and
    ``articles`` straight to their final (hidden, temporary) files, ``mentions``
-   (without ``event_id`` yet) and the occurred mentions' dedup keys to scratch
-   files beside them, so nothing piles up in memory while articles stream by;
-4. deduplication needs a global view: the keys (and nothing else) are loaded
-   back, grouped and turned into event rows exactly as ``pipeline.timeline_rows``
-   does (``dedup.deduplicate`` + ``events.rows.build_events``);
-5. a last streaming pass copies the scratch mentions row group by row group
-   with their ``event_id``, the events are written, and the four files are
-   renamed over the outputs (``os.replace``) only once all are complete.
+   (without ``event_id`` yet) to a scratch file, and the occurred mentions'
+   dedup keys (already clustered within their article by the worker) to a
+   scratch folder: a row per key and block (event type, quarter), undated
+   clusters apart;
+4. deduplication (:func:`_deduplicate`) splits the keys into one folder per
+   block and clusters block after block (:mod:`timeline.blocks`), holding only
+   a window of a few consecutive blocks in memory; events and each mention's
+   event id are written to scratch files as they come;
+5. the events are sorted piece by piece (a month at a time, see
+   ``blocks.event_bucket``), the scratch mentions are copied row group by row
+   group with their ``event_id`` (looked up a piece of the mentions at a time),
+   and the four files are renamed over the outputs (``os.replace``) only once
+   all are complete.
 
-Why the results are identical to one worker: every id (timex, mention, event)
-depends only on its article and its mentions, never on which process made it;
-chunks come back in input order, so rows are appended in exactly the order
-``extract`` collects them, and deduplication sees the same keys in the same order.
+Why the results are identical to one worker and to ``pipeline.extract``: every
+id (timex, mention, event) depends only on its article and its mentions, never
+on which process made it; chunks come back in input order, so rows are appended
+in exactly the order ``extract`` collects them; and the block-wise deduplication
+(:mod:`timeline.dedup`) gives the same groups whatever the order in which blocks
+are read, which is what ``dedup.deduplicate`` does in memory.
 
 Memory: the parent holds at most a bounded number of chunks in flight (see
-:class:`_Throttle`) plus one row group; only the dedup step grows with the
-corpus, with one :class:`~timeline.dedup.Key` and one light ``Mention`` (no
-sentence: sentences are fetched from disk for the event rows only) per occurred
-mention — about 1 kB each in CPython, so ~1 GB for a million occurred mentions.
-Until dedup needs them, the keys are spilled to disk (Parquet) rather than kept
-as Python objects.
+:class:`_Throttle`) plus one row group; deduplication holds the keys of a few
+blocks (``RunSummary.largest_window`` rows), not of the corpus.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from multiprocessing import get_context
@@ -52,14 +57,24 @@ from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from timeline import tables
 from timeline.backends import Backend, get_backend
+from timeline.blocks import (
+    BLOCKED_SCHEMA,
+    KEYS_SCHEMA,
+    BlockGroups,
+    block_events,
+    event_bucket,
+    keys_table,
+    place_block,
+    sort_events,
+    split_by_block,
+)
 from timeline.corpus import Record, read_corpus
-from timeline.dedup import Key, deduplicate
-from timeline.events.arguments import same_place
-from timeline.events.rows import build_events
+from timeline.dedup import better_block
 from timeline.model import Article, ArticleStatus, Event, Mention, Timex
 from timeline.pipeline import collector_paused, process_article
 from timeline.progress import track
@@ -73,48 +88,12 @@ __all__ = ["KEYS_SCHEMA", "ChunkResult", "RunSummary", "process_chunk", "run"]
 OUTPUTS = ("timexes", "mentions", "events", "articles")
 
 _STR = pa.string()
-_DATE = pa.date32()
-_INT = pa.int32()
-_STRS = pa.list_(pa.string())
-
-KEYS_SCHEMA = pa.schema(
-    [
-        # Key, field for field (frozensets as lists)
-        ("mention_id", _STR),
-        ("article_id", _STR),
-        ("order", _INT),
-        ("event_type", _STR),
-        ("start", _DATE),
-        ("end", _DATE),
-        ("granularity", _STR),
-        ("participants", _STRS),
-        ("persons", _STRS),
-        ("location", _STR),
-        ("published", _DATE),
-        ("sentence", _INT),
-        ("token", _INT),
-        ("noun", pa.bool_()),
-        ("distinct", pa.bool_()),
-        ("link", _INT),
-        # what events.rows.build_events reads of the mention itself
-        ("m_event_type", _STR),
-        ("m_date_value", _STR),
-        ("m_granularity", _STR),
-        ("m_date_start", _DATE),
-        ("m_date_end", _DATE),
-        ("m_location", _STR),
-        ("m_participants", _STRS),
-        ("m_published", _DATE),
-        ("m_sentence", _STR),  # read back only for the events' summaries
-        # the trigger's (PLOVER, CAMEO) codes; null when the mention has none
-        ("plover", _STR),
-        ("cameo", _STR),
-    ]
+# Scratch tables of the deduplication: events with the piece of the table they
+# sort into, and each occurred mention's event id with its piece of the mentions.
+_BUCKETED_EVENTS = tables.EVENTS_SCHEMA.append(pa.field("bucket", _STR))
+_ASSIGNED = pa.schema(
+    [("seq", pa.int64()), ("mention_id", _STR), ("event_id", _STR), ("part", pa.int64())]
 )
-"""One row per occurred mention: what deduplication and the event rows need."""
-
-_KEY_FIELDS = tuple(Key.__dataclass_fields__)
-_MENTION_COLUMNS = [n for n in KEYS_SCHEMA.names if n.startswith("m_") and n != "m_sentence"]
 
 
 @dataclass(frozen=True)
@@ -142,6 +121,9 @@ class RunSummary:
     chunks: int = 0
     workers: int = 1
     seconds: dict[str, float] = field(default_factory=dict)  # extract, dedup, write
+    blocks: int = 0  # deduplication blocks (event type, quarter)
+    largest_block: int = 0  # keys rows of the largest block
+    largest_window: int = 0  # keys rows of the blocks held at once (see _deduplicate)
 
 
 # -- the worker side -------------------------------------------------------------------
@@ -164,28 +146,30 @@ def process_chunk(records: list[Record]) -> ChunkResult:
     """
     timexes: list[Timex] = []
     mentions: list[Mention] = []
-    key_rows: list[tuple[Key, Mention, tuple[str, str] | None]] = []
+    keys: list[pa.Table] = []
     articles: list[dict[str, Any]] = []
     with collector_paused():
         for article, status in records:
             n_timexes = n_mentions = None
             if article is not None:
                 result = process_article(article, backend=_analyser)
+                found = result.events.mentions
+                rows = {m.mention_id: len(mentions) + i for i, m in enumerate(found)}
                 timexes.extend(result.timexes)
-                mentions.extend(result.events.mentions)
-                by_id = {m.mention_id: m for m in result.events.mentions}
-                for key in result.events.keys:
-                    m = by_id[key.mention_id]
-                    key_rows.append((key, m, result.events.codes.get(key.mention_id)))
+                mentions.extend(found)
+                if result.events.keys:
+                    by_id = {m.mention_id: m for m in found}
+                    codes = result.events.codes
+                    keys.append(keys_table(result.events.keys, by_id, codes, rows))
                 if status.status == "ok":
-                    n_timexes, n_mentions = len(result.timexes), len(result.events.mentions)
+                    n_timexes, n_mentions = len(result.timexes), len(found)
             elif status.status == "ok":  # an ok record always has an article; be safe
                 n_timexes, n_mentions = 0, 0
             articles.append(tables.article_row(status, n_timexes, n_mentions))
     return ChunkResult(
         timexes=_timexes_table(timexes),
         mentions=_mentions_table(mentions),
-        keys=_keys_table(key_rows),
+        keys=pa.concat_tables(keys) if keys else KEYS_SCHEMA.empty_table(),
         articles=tables.rows_table(articles, tables.ARTICLES_SCHEMA),
         records=len(records),
     )
@@ -200,28 +184,6 @@ def _timexes_table(timexes: Iterable[Timex]) -> pa.Table:
 
 def _mentions_table(mentions: Iterable[Mention]) -> pa.Table:
     return tables.rows_table(map(tables.mention_row, mentions), tables.MENTIONS_SCHEMA)
-
-
-def _keys_table(rows: Iterable[tuple[Key, Mention, tuple[str, str] | None]]) -> pa.Table:
-    columns: dict[str, list[Any]] = {name: [] for name in KEYS_SCHEMA.names}
-    for key, m, codes in rows:
-        for name in _KEY_FIELDS:
-            value = getattr(key, name)
-            if isinstance(value, frozenset):
-                value = sorted(value)  # sets have no order; sorted keeps files reproducible
-            columns[name].append(value)
-        columns["m_event_type"].append(m.event_type)
-        columns["m_date_value"].append(m.date_value)
-        columns["m_granularity"].append(m.granularity)
-        columns["m_date_start"].append(m.date_start)
-        columns["m_date_end"].append(m.date_end)
-        columns["m_location"].append(m.location)
-        columns["m_participants"].append(list(m.participants))
-        columns["m_published"].append(m.published)
-        columns["m_sentence"].append(m.sentence)
-        columns["plover"].append(codes[0] if codes is not None else None)
-        columns["cameo"].append(codes[1] if codes is not None else None)
-    return pa.Table.from_pydict(columns, schema=KEYS_SCHEMA)
 
 
 def _events_table(events: Iterable[Event]) -> pa.Table:
@@ -372,47 +334,61 @@ def run(
         sinks.append(s)
         return s
 
+    scratch = folder / f".dedup.{secrets.token_hex(8)}.tmp"
     stack = ExitStack()
     try:
         started = time.perf_counter()
+        scratch.mkdir()
         timexes = sink("timexes.parquet", _table_schema("timexes", run_info))
         articles = sink("articles.parquet", _table_schema("articles", run_info))
         staged = sink("mentions-staged", tables.MENTIONS_SCHEMA)
-        keys = sink("dedup-keys", KEYS_SCHEMA)
+        blocked = _Batched(_ParquetSink(scratch / "blocked.parquet", BLOCKED_SCHEMA))
+        undated = _ParquetSink(scratch / "undated.parquet", KEYS_SCHEMA)
+        sinks.extend((blocked.sink, undated))
         results = stack.enter_context(closing(_results(records, workers, chunk_size, backend)))
         for result in results:
             timexes.write(result.timexes)
             articles.write(result.articles)
+            keys = result.keys.set_column(
+                KEYS_SCHEMA.get_field_index("seq"),
+                "seq",
+                pc.add(result.keys.column("seq"), pa.scalar(staged.rows, pa.int64())),
+            )
             staged.write(result.mentions)
-            keys.write(result.keys)
+            dated, alone = split_by_block(keys)
+            blocked.write(dated)
+            undated.write(alone)  # one row group per chunk: whole clusters
+            summary.occurred += keys.num_rows
             summary.chunks += 1
             summary.records += result.records
             summary.articles_ok += pc.sum(pc.equal(result.articles["status"], "ok")).as_py() or 0
         stack.close()  # the pool's processes are no longer needed
-        for s in (timexes, articles, staged, keys):
+        for s in (timexes, articles, staged, blocked, undated):
             s.close()
-        summary.timexes, summary.mentions, summary.occurred = timexes.rows, staged.rows, keys.rows
+        summary.timexes, summary.mentions = timexes.rows, staged.rows
         summary.seconds["extract"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        events, assigned = _deduplicate(keys.path)
-        summary.events = len(events)
+        events_path, assigned_path = _deduplicate(scratch, summary)
         summary.seconds["dedup"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
-        for batch in pq.ParquetFile(staged.path).iter_batches():
-            ids = batch.column("mention_id").to_pylist()
-            event_ids = pa.array([assigned.get(i) for i in ids], type=_STR)
-            table = pa.Table.from_batches([batch]).set_column(
-                tables.MENTIONS_SCHEMA.get_field_index("event_id"), "event_id", event_ids
-            )
-            mentions.write(table)
-        mentions.close()
-        del assigned
         events_sink = sink("events.parquet", _table_schema("events", run_info))
-        events_sink.write(_events_table(events))
+        for _, piece in _partition(events_path, scratch / "events", "bucket", _STR):
+            events_sink.write(sort_events(piece()).select(tables.EVENTS_SCHEMA.names))
         events_sink.close()
+        mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
+        event_ids = _EventIds(_partition(assigned_path, scratch / "assigned", "part", pa.int64()))
+        for batch in pq.ParquetFile(staged.path).iter_batches():
+            table = pa.Table.from_batches([batch])
+            mentions.write(
+                table.set_column(
+                    tables.MENTIONS_SCHEMA.get_field_index("event_id"),
+                    "event_id",
+                    event_ids.take(batch.num_rows),
+                )
+            )
+        mentions.close()
 
         finals = {
             "timexes": timexes.path,
@@ -433,6 +409,7 @@ def run(
     finally:
         for path in temps:  # the scratch files always; the outputs only if not renamed
             path.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
     _fsync_dir(folder)
     return summary
 
@@ -487,81 +464,196 @@ def _warm_up(backend: str) -> None:
 _WARM_UP_STATUS = ArticleStatus("warm-up", "<warm-up>", None, date(2021, 6, 24), "ok")
 
 
-def _deduplicate(keys_path: Path) -> tuple[list[Event], dict[str, str]]:
-    """Events and each occurred mention's event id, from the spilled keys.
+_PART = 65_536  # mentions per piece of the event-id lookup
 
-    Equivalent to ``pipeline.timeline_rows`` on the occurred mentions: the same
-    ``deduplicate(keys, same_place)`` and ``build_events`` on the same keys in the
-    same order. The mentions handed to ``build_events`` carry their own id as
-    their sentence (a shared string, no extra memory); the summary each event
-    picks is then swapped for the real sentence, read back from disk for those
-    mentions only.
+
+def _deduplicate(scratch: Path, summary: RunSummary) -> tuple[Path, Path]:
+    """Block-wise deduplication of the spilled keys (see :mod:`timeline.blocks`).
+
+    Blocks are read one at a time in name order (type, then quarter). A cluster
+    of several blocks lies in consecutive ones, so a block's groups are final
+    once the few blocks after it have said where its clusters of several
+    blocks stay: only that window of blocks is in memory, never the corpus.
+    Writes the events (unsorted, with their sort bucket) and each mention's
+    event id (with its piece of the mentions) to scratch files, and returns them.
     """
-    with collector_paused():  # millions of small objects: see collector_paused
-        columns = [n for n in KEYS_SCHEMA.names if n != "m_sentence"]
-        table = pq.read_table(keys_path, columns=columns)
-        keys, mentions, codes = _python_keys(table)
-        del table
-        groups = deduplicate(keys, same_place)
-        del keys
-        events, assigned = build_events(groups, mentions, codes)
-        del groups, mentions, codes
-        wanted = {e.summary for e in events}
-        sentences = _sentences(keys_path, wanted)
-        events = [replace(e, summary=sentences[e.summary]) for e in events]
-    return events, assigned
+    events = _ParquetSink(scratch / "events.parquet", _BUCKETED_EVENTS)
+    assigned = _ParquetSink(scratch / "assigned.parquet", _ASSIGNED)
+    count = 0
+
+    def emit(groups: BlockGroups) -> None:
+        nonlocal count
+        table = _events_table(groups.events)
+        events.write(table.append_column("bucket", event_bucket(table)))
+        pairs = groups.assignments()
+        part = pc.divide(pairs.column("seq"), pa.scalar(_PART, pa.int64()))
+        assigned.write(pairs.append_column("part", part))
+        count += len(groups.events)
+
+    try:
+        with collector_paused():
+            undated = pq.ParquetFile(scratch / "undated.parquet")
+            for i in range(undated.num_row_groups):
+                emit(block_events(undated.read_row_group(i), None))
+            window: deque[_Block] = deque()
+            spanning: dict[str, _Spanning] = {}
+            parts = _partition(scratch / "blocked.parquet", scratch / "blocks", "block", _STR)
+            for name, piece in parts:
+                table = piece()
+                block = _Block(name, table, place_block(name, table))
+                for cid, score, n in zip(
+                    *(block.placed.column(c).to_pylist() for c in ("cluster", "score", "n_blocks")),
+                    strict=True,
+                ):
+                    if n == 1:
+                        continue
+                    block.spanning.append(cid)
+                    found = spanning.get(cid)
+                    if found is None:
+                        spanning[cid] = _Spanning(score, name, 1, n)
+                    else:
+                        found.seen += 1
+                        if better_block((score, name), (found.score, found.block)):
+                            found.score, found.block = score, name
+                window.append(block)
+                summary.blocks += 1
+                summary.largest_block = max(summary.largest_block, table.num_rows)
+                summary.largest_window = max(
+                    summary.largest_window, sum(b.table.num_rows for b in window)
+                )
+                while window and all(spanning[c].seen == spanning[c].n for c in window[0].spanning):
+                    emit(_finish(window.popleft(), spanning))
+            if window:  # every block of a cluster has been read: cannot happen
+                raise RuntimeError(f"deduplication left block {window[0].name} unfinished")
+    finally:
+        events.close()
+        assigned.close()
+    summary.events = count
+    return events.path, assigned.path
 
 
-def _python_keys(
-    table: pa.Table,
-) -> tuple[list[Key], dict[str, Mention], dict[str, tuple[str, str]]]:
-    """Key objects (for deduplicate), light mentions and codes (for build_events)."""
-    keys: list[Key] = []
-    mentions: dict[str, Mention] = {}
-    codes: dict[str, tuple[str, str]] = {}
-    strings: dict[str, str] = {}  # one object per distinct name: participants repeat a lot
+@dataclass
+class _Spanning:
+    """A cluster of several blocks: the best block so far, and how many were seen."""
 
-    def names(values: list[str]) -> list[str]:
-        return [strings.setdefault(v, v) for v in values]
-
-    for batch in table.to_batches(max_chunksize=65_536):
-        cols = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-        for i in range(batch.num_rows):
-            fields = {name: cols[name][i] for name in _KEY_FIELDS}
-            fields["participants"] = frozenset(names(fields["participants"]))
-            fields["persons"] = frozenset(names(fields["persons"]))
-            key = Key(**fields)
-            keys.append(key)
-            mid = key.mention_id
-            mentions[mid] = Mention(
-                mention_id=mid,
-                article_id=key.article_id,
-                event_type=cols["m_event_type"][i],
-                status="occurred",
-                trigger="",
-                start=0,
-                end=0,
-                sentence=mid,  # a placeholder: see _deduplicate
-                date_value=cols["m_date_value"][i],
-                granularity=cols["m_granularity"][i],
-                date_start=cols["m_date_start"][i],
-                date_end=cols["m_date_end"][i],
-                participants=tuple(names(cols["m_participants"][i])),
-                location=cols["m_location"][i],
-                published=cols["m_published"][i],
-            )
-            if cols["plover"][i] is not None:
-                codes[mid] = (cols["plover"][i], cols["cameo"][i])
-    return keys, mentions, codes
+    score: int
+    block: str
+    seen: int
+    n: int
+    finished: int = 0
 
 
-def _sentences(keys_path: Path, wanted: set[str]) -> dict[str, str]:
-    """The sentences of the ``wanted`` mention ids, streamed from the keys file."""
-    found: dict[str, str] = {}
-    for batch in pq.ParquetFile(keys_path).iter_batches(columns=["mention_id", "m_sentence"]):
-        ids = batch.column("mention_id").to_pylist()
-        sentences = batch.column("m_sentence")
-        for i, mid in enumerate(ids):
-            if mid in wanted:
-                found[mid] = sentences[i].as_py()
-    return found
+@dataclass
+class _Block:
+    name: str
+    table: pa.Table
+    placed: pa.Table
+    spanning: list[str] = field(default_factory=list)
+
+
+def _finish(block: _Block, spanning: dict[str, _Spanning]) -> BlockGroups:
+    """A block's events, once each of its clusters of several blocks has chosen one."""
+    groups = block_events(block.table, block.placed, lambda c: spanning[c].block == block.name)
+    for cid in block.spanning:
+        found = spanning[cid]
+        found.finished += 1
+        if found.finished == found.n:
+            del spanning[cid]
+    return groups
+
+
+class _Batched:
+    """Gather small tables into row groups of a useful size before writing them."""
+
+    def __init__(self, sink: _ParquetSink, rows: int = 16_384) -> None:
+        self.sink = sink
+        self._rows = rows
+        self._pending: list[pa.Table] = []
+        self._count = 0
+
+    def write(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._count += table.num_rows
+        if self._count >= self._rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.sink.write(pa.concat_tables(self._pending))
+        self._pending, self._count = [], 0
+
+    def close(self) -> None:
+        self._flush()
+        self.sink.close()
+
+
+_IN_MEMORY_ROWS = 50_000  # a scratch file this small is split in memory, not on disk
+
+
+def _partition(
+    source: Path, dest: Path, column: str, kind: pa.DataType
+) -> list[tuple[str, Callable[[], pa.Table]]]:
+    """Split a scratch file by the values of ``column``: each value, in order, and its rows.
+
+    A large file is split on disk, one folder per value: Arrow streams it
+    through with a bounded number of files open, so this needs no more memory
+    than a few row groups, and each piece is read when asked for. A small one
+    (``_IN_MEMORY_ROWS``) is sorted in memory instead, saving a few files per
+    value; the pieces are the same. The rows come without ``column``.
+    """
+    if pq.ParquetFile(source).metadata.num_rows <= _IN_MEMORY_ROWS:
+        table = pq.read_table(source)
+        values = table.column(column)
+        table = table.drop_columns([column])
+        groups: dict[Any, list[int]] = {}
+        for i, value in enumerate(values.to_pylist()):
+            groups.setdefault(value, []).append(i)
+        return [
+            (str(value), lambda rows=rows: table.take(rows))
+            for value, rows in sorted(groups.items())
+        ]
+    ds.write_dataset(
+        ds.dataset(source, format="parquet"),
+        dest,
+        format="parquet",
+        partitioning=ds.partitioning(pa.schema([(column, kind)])),
+        max_partitions=1 << 30,
+        max_open_files=256,
+        existing_data_behavior="error",
+    )
+    found = [(p.name, p) for p in dest.iterdir()] if dest.exists() else []
+    found.sort(key=lambda f: int(f[0]) if pa.types.is_integer(kind) else f[0])
+    return [(name, lambda path=path: pq.read_table(path)) for name, path in found]
+
+
+class _EventIds:
+    """The event id of each staged mention, in order, from the pieces of ``_partition``."""
+
+    def __init__(self, parts: list[tuple[str, Callable[[], pa.Table]]]) -> None:
+        self._pieces = {int(name): piece for name, piece in parts}
+        self._next = 0  # seq of the next mention asked for
+        self._part = -1
+        self._ids: list[str | None] = []
+
+    def take(self, n: int) -> pa.Array:
+        out: list[str | None] = []
+        for seq in range(self._next, self._next + n):
+            part = seq // _PART
+            if part != self._part:
+                self._load(part)
+            out.append(self._ids[seq - part * _PART])
+        self._next += n
+        return pa.array(out, type=_STR)
+
+    def _load(self, part: int) -> None:
+        self._part = part
+        self._ids = [None] * _PART
+        piece = self._pieces.get(part)
+        if piece is None:  # no occurred mention in this piece
+            return
+        table = piece()
+        base = part * _PART
+        for seq, eid in zip(
+            table.column("seq").to_pylist(), table.column("event_id").to_pylist(), strict=True
+        ):
+            self._ids[seq - base] = eid

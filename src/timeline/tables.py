@@ -20,6 +20,7 @@ import math
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -444,9 +445,13 @@ def remove_stale_temporaries(folder: str | os.PathLike[str], older_than: float) 
         if not _TEMPORARY.fullmatch(path.name):
             continue
         try:
-            if path.is_file() and path.stat().st_mtime < older_than:
+            if path.stat().st_mtime >= older_than:
+                continue
+            if path.is_dir():  # the engine's dedup scratch folder
+                shutil.rmtree(path)
+            else:
                 path.unlink()
-                removed.append(path)
+            removed.append(path)
         except OSError:  # gone already, or not ours to remove: leave it
             continue
     return removed

@@ -1,0 +1,315 @@
+"""Block-wise deduplication on Arrow tables: the steps both engines share.
+
+The streaming engine (:mod:`timeline.engine`) spills these tables to disk and
+the Dask engine (:mod:`timeline.dask_engine`) shuffles them between machines;
+both call the same functions, which call :mod:`timeline.dedup`, so their
+groups are those of :func:`timeline.dedup.deduplicate` in memory:
+
+1. :func:`keys_table` (where an article is processed): one row per occurred
+   mention with its article's cluster (stage 1, :func:`~timeline.dedup.local_clusters`),
+   that cluster's blocks (:func:`~timeline.dedup.block_names`) and what the
+   event rows need of the mention;
+2. :func:`split_by_block`: a row per (mention, block) for dated clusters, and
+   the undated ones (each its own event, no shuffle needed);
+3. :func:`place_block` on all the rows of one block: each cluster's group in
+   that block and its join score (stage 2, :func:`~timeline.dedup.cluster_block`);
+4. a cluster in several blocks keeps the block it joined best
+   (:func:`~timeline.dedup.better_block`);
+5. :func:`block_events`: the event rows of the groups of one block, counting
+   only the clusters that kept that block, and the event id of each mention.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from timeline import tables
+from timeline.dedup import Cluster, Key, block_names, cluster_block, local_clusters, order_key
+from timeline.events.arguments import same_place
+from timeline.events.rows import build_events
+from timeline.model import Event, Mention
+
+__all__ = [
+    "KEYS_SCHEMA",
+    "BlockGroups",
+    "block_events",
+    "event_bucket",
+    "keys_table",
+    "place_block",
+    "sort_events",
+    "split_by_block",
+]
+
+_STR = pa.string()
+_DATE = pa.date32()
+_INT = pa.int32()
+_STRS = pa.list_(pa.string())
+
+KEYS_SCHEMA = pa.schema(
+    [
+        # Key, field for field (frozensets as lists)
+        ("mention_id", _STR),
+        ("article_id", _STR),
+        ("order", _INT),
+        ("event_type", _STR),
+        ("start", _DATE),
+        ("end", _DATE),
+        ("granularity", _STR),
+        ("participants", _STRS),
+        ("persons", _STRS),
+        ("location", _STR),
+        ("published", _DATE),
+        ("sentence", _INT),
+        ("token", _INT),
+        ("noun", pa.bool_()),
+        ("distinct", pa.bool_()),
+        ("link", _INT),
+        # its article's cluster: the first mention's id, this key's place in it,
+        # and the blocks of the cluster (none: undated)
+        ("cluster", _STR),
+        ("position", _INT),
+        ("blocks", _STRS),
+        # where the mention is among the run's mentions (set by the engine)
+        ("seq", pa.int64()),
+        # what events.rows.build_events reads of the mention itself
+        ("m_event_type", _STR),
+        ("m_date_value", _STR),
+        ("m_granularity", _STR),
+        ("m_date_start", _DATE),
+        ("m_date_end", _DATE),
+        ("m_location", _STR),
+        ("m_participants", _STRS),
+        ("m_published", _DATE),
+        ("m_sentence", _STR),
+        # the trigger's (PLOVER, CAMEO) codes; null when the mention has none
+        ("plover", _STR),
+        ("cameo", _STR),
+    ]
+)
+"""One row per occurred mention: what deduplication and the event rows need."""
+
+BLOCKED_SCHEMA = KEYS_SCHEMA.append(pa.field("block", _STR))
+"""A keys row filed under one of its blocks."""
+
+PLACED_SCHEMA = pa.schema(
+    [
+        ("cluster", _STR),
+        ("block", _STR),
+        ("group", _STR),  # the cluster that started the group in this block
+        ("score", pa.int64()),
+        ("n_blocks", _INT),
+    ]
+)
+"""One row per (cluster, block): how the cluster was grouped in that block."""
+
+_KEY_FIELDS = tuple(Key.__dataclass_fields__)
+
+
+def keys_table(
+    keys: Iterable[Key],
+    mentions: Mapping[str, Mention],
+    codes: Mapping[str, tuple[str, str]],
+    rows: Mapping[str, int],
+) -> pa.Table:
+    """The keys of the occurred mentions of whole articles, clustered within each article.
+
+    ``rows`` gives each mention's position among the mentions processed with it
+    (the ``seq`` column; an engine adds its offset).
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in KEYS_SCHEMA.names}
+    for cluster in local_clusters(keys, same_place):
+        cid = cluster.keys[0].mention_id
+        names = block_names(cluster)
+        for position, key in enumerate(cluster.keys):
+            m = mentions[key.mention_id]
+            for name in _KEY_FIELDS:
+                value = getattr(key, name)
+                if isinstance(value, frozenset):
+                    value = sorted(value)  # sets have no order; sorted keeps files reproducible
+                columns[name].append(value)
+            columns["cluster"].append(cid)
+            columns["position"].append(position)
+            columns["blocks"].append(names)
+            columns["seq"].append(rows[key.mention_id])
+            columns["m_event_type"].append(m.event_type)
+            columns["m_date_value"].append(m.date_value)
+            columns["m_granularity"].append(m.granularity)
+            columns["m_date_start"].append(m.date_start)
+            columns["m_date_end"].append(m.date_end)
+            columns["m_location"].append(m.location)
+            columns["m_participants"].append(list(m.participants))
+            columns["m_published"].append(m.published)
+            columns["m_sentence"].append(m.sentence)
+            found = codes.get(key.mention_id)
+            columns["plover"].append(found[0] if found is not None else None)
+            columns["cameo"].append(found[1] if found is not None else None)
+    return pa.Table.from_pydict(columns, schema=KEYS_SCHEMA)
+
+
+def split_by_block(keys: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """(a row per key and block of its cluster, the keys of undated clusters)."""
+    blocks = keys.column("blocks")
+    parents = pc.list_parent_indices(blocks)
+    blocked = keys.take(parents).append_column("block", pc.list_flatten(blocks))
+    undated = keys.filter(pc.equal(pc.list_value_length(blocks), 0))
+    return blocked, undated
+
+
+@dataclass
+class _Rows:
+    """The clusters and mentions of some keys rows, rebuilt as Python objects."""
+
+    ids: list[str]
+    clusters: list[Cluster]
+    n_blocks: list[int]
+    mentions: dict[str, Mention]
+    codes: dict[str, tuple[str, str]]
+    seq: dict[str, int]
+
+
+def _rebuild(table: pa.Table, *, with_mentions: bool) -> _Rows:
+    """Each cluster of ``table`` (its keys in their order), and its mentions if asked."""
+    table = table.sort_by([("cluster", "ascending"), ("position", "ascending")])
+    strings: dict[str, str] = {}  # one object per distinct name: participants repeat a lot
+
+    def names(values: list[str]) -> list[str]:
+        return [strings.setdefault(v, v) for v in values]
+
+    wanted = [*_KEY_FIELDS, "cluster", "blocks", "seq"]
+    if with_mentions:
+        wanted += [n for n in KEYS_SCHEMA.names if n.startswith("m_") or n in ("plover", "cameo")]
+    cols = {name: table.column(name).to_pylist() for name in wanted}
+    out = _Rows([], [], [], {}, {}, {})
+    for i in range(table.num_rows):
+        fields = {name: cols[name][i] for name in _KEY_FIELDS}
+        fields["participants"] = frozenset(names(fields["participants"]))
+        fields["persons"] = frozenset(names(fields["persons"]))
+        key = Key(**fields)
+        cid = cols["cluster"][i]
+        if out.ids and out.ids[-1] == cid:
+            out.clusters[-1].absorb(Cluster.of(key))
+        else:
+            out.ids.append(cid)
+            out.clusters.append(Cluster.of(key))
+            out.n_blocks.append(len(cols["blocks"][i]))
+        if not with_mentions:
+            continue
+        mid = key.mention_id
+        out.seq[mid] = cols["seq"][i]
+        out.mentions[mid] = Mention(
+            mention_id=mid,
+            article_id=key.article_id,
+            event_type=cols["m_event_type"][i],
+            status="occurred",
+            trigger="",
+            start=0,
+            end=0,
+            sentence=cols["m_sentence"][i],
+            date_value=cols["m_date_value"][i],
+            granularity=cols["m_granularity"][i],
+            date_start=cols["m_date_start"][i],
+            date_end=cols["m_date_end"][i],
+            participants=tuple(names(cols["m_participants"][i])),
+            location=cols["m_location"][i],
+            published=cols["m_published"][i],
+        )
+        if cols["plover"][i] is not None:
+            out.codes[mid] = (cols["plover"][i], cols["cameo"][i])
+    return out
+
+
+def place_block(block: str, table: pa.Table) -> pa.Table:
+    """Stage 2 on all the rows of one block: each cluster's group there (PLACED_SCHEMA)."""
+    rows = _rebuild(table, with_mentions=False)
+    placed = cluster_block(rows.clusters, same_place)
+    return pa.Table.from_pydict(
+        {
+            "cluster": rows.ids,
+            "block": [block] * len(rows.ids),
+            "group": [rows.ids[seed] for seed, _ in placed],
+            "score": [score for _, score in placed],
+            "n_blocks": rows.n_blocks,
+        },
+        schema=PLACED_SCHEMA,
+    )
+
+
+@dataclass(frozen=True)
+class BlockGroups:
+    """The events of some groups and each of their mentions' event id."""
+
+    events: list[Event]
+    seq: list[int]  # the mentions' seq ...
+    mention_ids: list[str]
+    event_ids: list[str]  # ... and their event's id
+
+    def events_table(self) -> pa.Table:
+        return tables.rows_table(map(tables.event_row, self.events), tables.EVENTS_SCHEMA)
+
+    def assignments(self) -> pa.Table:
+        return pa.table(
+            {
+                "seq": pa.array(self.seq, pa.int64()),
+                "mention_id": pa.array(self.mention_ids, _STR),
+                "event_id": pa.array(self.event_ids, _STR),
+            }
+        )
+
+
+def block_events(
+    table: pa.Table, placed: pa.Table | None, keeps: Callable[[str], bool] | None = None
+) -> BlockGroups:
+    """The event rows of one block's groups, or of undated clusters (``placed`` None).
+
+    ``placed`` is :func:`place_block`'s result for ``table``; ``keeps(cluster)``
+    says whether a cluster of several blocks kept this one (clusters of one
+    block always do). Undated clusters are each an event of their own.
+    """
+    rows = _rebuild(table, with_mentions=True)
+    members: dict[str, list[Cluster]] = defaultdict(list)
+    if placed is None:
+        for cid, c in zip(rows.ids, rows.clusters, strict=True):
+            members[cid].append(c)
+    else:
+        clusters, groups = placed.column("cluster").to_pylist(), placed.column("group").to_pylist()
+        group_of = dict(zip(clusters, groups, strict=True))
+        for cid, c, n in zip(rows.ids, rows.clusters, rows.n_blocks, strict=True):
+            if n == 1 or (keeps is not None and keeps(cid)):
+                members[group_of[cid]].append(c)
+    grouped = []
+    for found in members.values():
+        found.sort(key=order_key)
+        grouped.append([k for c in found for k in c.keys])
+    events, assigned = build_events(grouped, rows.mentions, rows.codes)
+    mids = list(assigned)
+    return BlockGroups(events, [rows.seq[m] for m in mids], mids, [assigned[m] for m in mids])
+
+
+def event_bucket(events: pa.Table) -> pa.Array:
+    """Where each event row goes for sorting the table in pieces.
+
+    The events table is sorted by date (undated last), type and id; a bucket
+    holds the rows of one month (``d-2021-06``), or undated rows of one type
+    and the first hex digit of the id (``u.MEET.3``). Buckets sort in the table's order, so the
+    table is the buckets in order, each sorted in memory.
+    """
+    start = events.column("date_start")
+    year = pc.utf8_lpad(pc.cast(pc.year(start), _STR), 4, "0")
+    month = pc.utf8_lpad(pc.cast(pc.month(start), _STR), 2, "0")
+    month = pc.binary_join_element_wise("d", year, month, "-")
+    prefix = pc.utf8_slice_codeunits(events.column("event_id"), 3, 4)
+    undated = pc.binary_join_element_wise("u", events.column("event_type"), prefix, ".")
+    return pc.if_else(pc.is_null(start), undated, month)
+
+
+def sort_events(events: pa.Table) -> pa.Table:
+    """Rows in the events table's order (as ``build_events`` sorts them)."""
+    # nulls (undated rows) last, as build_events sorts them
+    order = [(c, "ascending", "at_end") for c in ("date_start", "event_type", "event_id")]
+    return events.sort_by(order)
