@@ -1,0 +1,60 @@
+"""Digit dates read without dateparser give exactly what dateparser gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dateparser
+import pytest
+
+from timeline.temporal import find_timexes
+from timeline.temporal.build import _NUMERIC_SETTINGS, _plain_digit_date
+
+
+def _dateparser(text: str, year_first: bool) -> date | None:
+    settings = dict(_NUMERIC_SETTINGS)
+    if year_first:
+        settings["DATE_ORDER"] = "YMD"
+    parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    return None if parsed is None else parsed.date()
+
+
+def _texts() -> list[tuple[str, bool]]:
+    """Every day (0-32) and month (0-13) of a leap year, day first and year first,
+    with and without leading zeros, and each separator on a few days."""
+    out = []
+    for month in range(14):
+        for day in range(33):
+            for d, m in ((str(day), str(month)), (f"{day:02d}", f"{month:02d}")):
+                out.append((f"{d}/{m}/2024", False))
+                out.append((f"2024-{m}-{d}", True))
+    for sep in "/.-":
+        for text in ("5{0}3{0}2020", "29{0}2{0}2023", "31{0}12{0}1900", "1{0}1{0}2101"):
+            out.append((text.format(sep), False))
+        out.append((f"2021{sep}4{sep}27", True))
+    return out
+
+
+def test_plain_digit_dates_match_dateparser() -> None:
+    checked = 0
+    for text, year_first in _texts():
+        fast = _plain_digit_date(text)
+        if fast is not None:
+            assert fast == _dateparser(text, year_first), text
+            checked += 1
+    assert checked > 700
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["27/4/12021", "27 / 4 / 2021", "5/3/20", "2021/4/31", "31/4/2021", "27/4-2021"],
+)
+def test_other_shapes_are_left_to_dateparser(text: str) -> None:
+    assert _plain_digit_date(text) is None
+
+
+def test_numeric_dates_in_text() -> None:
+    dct = date(2021, 6, 24)
+    values = [t.value for t in find_timexes("صدر في 27/4/2021 وفي 5/3/20 و31/4/2021", dct)]
+    assert values[:2] == ["2021-04-27", "2020-03-05"]
+    assert "2021-04-31" not in values
