@@ -32,6 +32,9 @@ def _texts() -> list[tuple[str, bool]]:
         for text in ("5{0}3{0}2020", "29{0}2{0}2023", "31{0}12{0}1900", "1{0}1{0}2101"):
             out.append((text.format(sep), False))
         out.append((f"2021{sep}4{sep}27", True))
+        for a, b, c, d in ((" ", " ", " ", " "), ("", " ", "", " "), ("\n", "", "\t", "")):
+            out.append((f"05{a}{sep}{b}01{c}{sep}{d}2016", False))
+            out.append((f"2016{a}{sep}{b}1{c}{sep}{d}10", True))
     return out
 
 
@@ -42,12 +45,12 @@ def test_plain_digit_dates_match_dateparser() -> None:
         if fast is not None:
             assert fast == _dateparser(text, year_first), text
             checked += 1
-    assert checked > 700
+    assert checked > 750
 
 
 @pytest.mark.parametrize(
     "text",
-    ["27/4/12021", "27 / 4 / 2021", "5/3/20", "2021/4/31", "31/4/2021", "27/4-2021"],
+    ["27/4/12021", "2016 -1 -10", "5/3/20", "2021/4/31", "31/4/2021", "27/4-2021", "5\u2003/3/2020"],
 )
 def test_other_shapes_are_left_to_dateparser(text: str) -> None:
     assert _plain_digit_date(text) is None
