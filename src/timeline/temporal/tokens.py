@@ -33,7 +33,7 @@ _PUNCT = {
 }  # fmt: skip
 # A run of sentence-final marks and blank lines ends one sentence, not several.
 _SENTENCE_END = re.compile(r"[.!?؟\n][\s.!?؟]*")
-_PLAIN = "<>"
+PLAIN = "<>"  # the rendering of any run of plain tokens
 _DIGITS = "0123456789"
 
 
@@ -139,7 +139,7 @@ def _index(lexicon: Lexicon) -> _Index:
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
     classes = tuple(lx.cls for lx in lex) + _shape_classes(word)
-    piece = "<" + "".join(LETTER[c] for c in classes) + ">" if classes else _PLAIN
+    piece = "<" + "".join(LETTER[c] for c in classes) + ">" if classes else PLAIN
     return Word(lex, classes, piece, lexicon.proclitic.get(word, 0) if lex else 0)
 
 
@@ -210,7 +210,7 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
         if not w.classes:
             continue
         if k > next_free and pieces:
-            pieces.append(_PLAIN)
+            pieces.append(PLAIN)
             pos += 2
         items.append(k)
         widths.append(width)
