@@ -111,6 +111,7 @@ class _Index:
 
     keys: frozenset[str]
     weak: dict[str, int]  # weak word → its reach
+    weak_words: frozenset[str]
     words: dict[str, Word]
     multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
 
@@ -134,7 +135,7 @@ def _index(lexicon: Lexicon) -> _Index:
             reach = max(REACH[c] for c in classes) + longest - 1
             weak[first] = max(weak.get(first, 0), reach)
     keys = frozenset(words) | frozenset(lexicon.multi)
-    return _Index(keys, weak, words, multi)
+    return _Index(keys, weak, frozenset(weak), words, multi)
 
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
@@ -176,9 +177,11 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     bounds = list(accumulate(map(len, parts), initial=0))
     unique = set(words)
     hits = unique & index.keys
-    hits.update(w for w in unique - hits if w[0] in _DIGITS)
-    weak = index.weak
-    strong = {w for w in hits if w not in weak}
+    # Digit tokens are the ASCII ones made of digits (other "digits" such as ² are
+    # single marks that fail isascii); filter keeps this scan in C.
+    hits.update(filter(str.isdigit, filter(str.isascii, unique - hits)))
+    weak, multi, known = index.weak, index.multi, index.words
+    strong = hits - index.weak_words
     ks = list(compress(range(len(words)), map(hits.__contains__, words)))
     anchors = [k for k in ks if words[k] in strong]
     items: list[int] = []
@@ -188,7 +191,6 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     pieces: list[str] = []
     pos = 0
     next_free = 0  # first token not yet covered by an item
-    n = len(words)
     for k in ks:
         if k < next_free:
             continue
@@ -200,13 +202,12 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
                 continue
         w = None
         width = 1
-        for phrase, phrase_word in index.multi.get(word, ()):
-            size = len(phrase)
-            if k + size <= n and all(words[k + j] == phrase[j] for j in range(1, size)):
-                w, width = phrase_word, size
+        for phrase, phrase_word in multi.get(word, ()):
+            if tuple(words[k : k + len(phrase)]) == phrase:
+                w, width = phrase_word, len(phrase)
                 break
         if w is None:
-            w = index.words.get(word) or _digit_word(lexicon, word)
+            w = known.get(word) or _digit_word(lexicon, word)
         if not w.classes:
             continue
         if k > next_free and pieces:
