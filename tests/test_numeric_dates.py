@@ -50,7 +50,15 @@ def test_plain_digit_dates_match_dateparser() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["27/4/12021", "2016 -1 -10", "5/3/20", "2021/4/31", "31/4/2021", "27/4-2021", "5\u2003/3/2020"],
+    [
+        "27/4/12021",
+        "2016 -1 -10",
+        "5/3/20",
+        "2021/4/31",
+        "31/4/2021",
+        "27/4-2021",
+        "5\u2003/3/2020",
+    ],
 )
 def test_other_shapes_are_left_to_dateparser(text: str) -> None:
     assert _plain_digit_date(text) is None
