@@ -483,7 +483,7 @@ def _surname_mentions(
         for form, lead, _ in _proclitics(surname):
             index.setdefault(form, (lead, display, actor, given))
     out = []
-    hits = index.keys() & set(words)
+    hits = index.keys() & tokens.unique
     for k in compress(range(len(words)), map(hits.__contains__, words)):
         if covered[k]:
             continue

@@ -76,24 +76,27 @@ def clause_tense(tokens: Tokens, start: int, end: int) -> str:
     the same side of any complementiser (قال إنه سيزور: سيزور is not the
     tense of a date before إنه).
     """
-    before = range(start - 1, max(-1, start - _BEFORE - 1), -1)
-    after = range(end, min(len(tokens), end + _AFTER))
+    # The sentence's token range, once: a cue beyond it never counts.
+    s = tokens.sentence(start)
+    starts = tokens.sentence_starts
+    first = starts[s - 1] if s > 0 else 0
+    stop = starts[s] if s < len(starts) else len(tokens)
+    before = range(start - 1, max(first, start - _BEFORE) - 1, -1)
+    after = range(end, min(stop, end + _AFTER))
     return "future" if _cue_in(tokens, before, start) or _cue_in(tokens, after, start) else "past"
 
 
 def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
     cues = _cues()
-    sentence = tokens.sentence(at)
+    words = tokens.words
     for k in ks:
-        word = tokens.words[k]
-        if tokens.sentence(k) != sentence:
-            return False
+        word = words[k]
         if word in cues.openers:
             # من المقرر أن / يعتزم أن: the cue governs the clause it opens
-            return k > 0 and k < at and is_future_word(tokens.words[k - 1])
+            return k > 0 and k < at and is_future_word(words[k - 1])
         if is_future_word(word):
             return True
         for phrase in cues.phrases:
-            if word == phrase[0] and tuple(tokens.words[k : k + len(phrase)]) == phrase:
+            if word == phrase[0] and tuple(words[k : k + len(phrase)]) == phrase:
                 return True
     return False

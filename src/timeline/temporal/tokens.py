@@ -23,15 +23,17 @@ from timeline.temporal.grammar import LETTER
 # and other "digits" (², other scripts) are not numbers a date can hold.
 # Letters are listed explicitly (Arabic, its extensions, Latin): twice as fast as
 # the Unicode class [^\W\d_]; any other non-space character is a token by itself.
+# The three classes are disjoint, so their order does not change the tokens; words
+# first saves a test per token, most tokens being words.
 _LETTERS = "\u0621-\u064a\u066e-\u06d3A-Za-z"
-_SPLIT = re.compile(f"([0-9]+|[{_LETTERS}]+|[^\\s0-9{_LETTERS}])")
+_SPLIT = re.compile(f"([{_LETTERS}]+|[0-9]+|[^\\s0-9{_LETTERS}])")
 _PUNCT = {
     "/": "SLASH", "-": "DASH", ".": "DOT", ":": "COLON", "،": "COMMA", ",": "COMMA",
     "(": "LPAR", ")": "RPAR",
 }  # fmt: skip
 # A run of sentence-final marks and blank lines ends one sentence, not several.
 _SENTENCE_END = re.compile(r"[.!?؟\n][\s.!?؟]*")
-_PLAIN = "<>"
+PLAIN = "<>"  # the rendering of any run of plain tokens
 _DIGITS = "0123456789"
 # Longer digit runs (account numbers, scraped junk) are no count, day or year; Python
 # refuses to read more than 4,300 digits as a number anyway.
@@ -112,6 +114,7 @@ class _Index:
 
     keys: frozenset[str]
     weak: dict[str, int]  # weak word → its reach
+    weak_words: frozenset[str]
     words: dict[str, Word]
     multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
 
@@ -135,12 +138,12 @@ def _index(lexicon: Lexicon) -> _Index:
             reach = max(REACH[c] for c in classes) + longest - 1
             weak[first] = max(weak.get(first, 0), reach)
     keys = frozenset(words) | frozenset(lexicon.multi)
-    return _Index(keys, weak, words, multi)
+    return _Index(keys, weak, frozenset(weak), words, multi)
 
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
     classes = tuple(lx.cls for lx in lex) + _shape_classes(word)
-    piece = "<" + "".join(LETTER[c] for c in classes) + ">" if classes else _PLAIN
+    piece = "<" + "".join(LETTER[c] for c in classes) + ">" if classes else PLAIN
     return Word(lex, classes, piece, lexicon.proclitic.get(word, 0) if lex else 0)
 
 
@@ -177,9 +180,12 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     bounds = list(accumulate(map(len, parts), initial=0))
     unique = set(words)
     hits = unique & index.keys
-    hits.update(w for w in unique - hits if w[0] in _DIGITS and len(w) <= _MAX_DIGITS)
-    weak = index.weak
-    strong = {w for w in hits if w not in weak}
+    # Digit tokens are the ASCII ones made of digits (other "digits" such as ² are
+    # single marks that fail isascii); filter keeps this scan in C.
+    digits = filter(str.isdigit, filter(str.isascii, unique - hits))
+    hits.update(w for w in digits if len(w) <= _MAX_DIGITS)
+    weak, multi, known = index.weak, index.multi, index.words
+    strong = hits - index.weak_words
     ks = list(compress(range(len(words)), map(hits.__contains__, words)))
     anchors = [k for k in ks if words[k] in strong]
     items: list[int] = []
@@ -189,7 +195,6 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     pieces: list[str] = []
     pos = 0
     next_free = 0  # first token not yet covered by an item
-    n = len(words)
     for k in ks:
         if k < next_free:
             continue
@@ -201,17 +206,16 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
                 continue
         w = None
         width = 1
-        for phrase, phrase_word in index.multi.get(word, ()):
-            size = len(phrase)
-            if k + size <= n and all(words[k + j] == phrase[j] for j in range(1, size)):
-                w, width = phrase_word, size
+        for phrase, phrase_word in multi.get(word, ()):
+            if tuple(words[k : k + len(phrase)]) == phrase:
+                w, width = phrase_word, len(phrase)
                 break
         if w is None:
-            w = index.words.get(word) or _digit_word(lexicon, word)
+            w = known.get(word) or _digit_word(lexicon, word)
         if not w.classes:
             continue
         if k > next_free and pieces:
-            pieces.append(_PLAIN)
+            pieces.append(PLAIN)
             pos += 2
         items.append(k)
         widths.append(width)
