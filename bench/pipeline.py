@@ -247,8 +247,8 @@ def parse_sizes(value: str) -> list[int]:
         part = part.strip().lower()
         if not part:
             continue
-        scale = 1_000 if part.endswith("k") else 1
-        sizes.append(int(float(part.rstrip("k")) * scale))
+        scale = {"k": 1_000, "m": 1_000_000}.get(part[-1:], 1)
+        sizes.append(int(float(part.rstrip("km")) * scale))
     if not sizes or min(sizes) <= 0:
         raise argparse.ArgumentTypeError(f"sizes must be positive: {value!r}")
     return sorted(set(sizes))

@@ -416,15 +416,7 @@ def _extract(
     )
     blocked, undated = split_by_block(keys)
     if blocked.num_rows:
-        ds.write_dataset(
-            blocked,
-            staging / "blocks",
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("block", pa.string())])),
-            basename_template=f"{name}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            max_partitions=1 << 20,
-        )
+        _write_split(blocked, staging / "blocks", "block", f"{name}-{{i}}.parquet")
     pq.write_table(undated, _file(staging / "undated" / f"{name}.parquet"))
     return {
         "part": index,
@@ -458,13 +450,11 @@ def _place(block: str, pieces: int, staging: Path, out: Path) -> tuple[int, int 
         return table.num_rows, _write_events(block_events(table, placed), block, staging, out)
     clusters = spanning.column("cluster").to_pylist()
     piece = pa.array([_piece(c, pieces) for c in clusters], type=pa.int64())
-    ds.write_dataset(
+    _write_split(
         spanning.append_column("piece", piece),
         staging / "spanning",
-        format="parquet",
-        partitioning=ds.partitioning(pa.schema([("piece", pa.int64())])),
-        basename_template=f"{block}-{{i}}.parquet",
-        existing_data_behavior="overwrite_or_ignore",
+        "piece",
+        f"{block}-{{i}}.parquet",
     )
     pq.write_table(placed, _file(staging / "placed" / f"{block}.parquet"))
     return table.num_rows, None
@@ -491,12 +481,20 @@ def _choose(piece: int, staging: Path) -> None:
         {"cluster": list(best), "block": [b for _, b in best.values()]},
         schema=pa.schema([("cluster", pa.string()), ("block", pa.string())]),
     )
+    _write_split(chosen, staging / "chosen", "block", f"piece-{piece}-{{i}}.parquet")
+
+
+def _write_split(table: pa.Table, folder: Path, column: str, basename: str) -> None:
+    """Add ``table``'s rows to ``folder``, one Hive folder per value of ``column``
+    (a string or int64); tasks never collide since each names its files after
+    itself (``basename``)."""
+    kind = table.schema.field(column).type
     ds.write_dataset(
-        chosen,
-        staging / "chosen",
+        table,
+        folder,
         format="parquet",
-        partitioning=ds.partitioning(pa.schema([("block", pa.string())])),
-        basename_template=f"piece-{piece}-{{i}}.parquet",
+        partitioning=ds.partitioning(pa.schema([(column, kind)])),
+        basename_template=basename,
         existing_data_behavior="overwrite_or_ignore",
         max_partitions=1 << 20,
     )
@@ -523,14 +521,8 @@ def _write_events(groups, name: str, staging: Path, out: Path) -> int:
     pairs = groups.assignments()
     part = pc.shift_right(pairs.column("seq"), pa.scalar(_ROW_BITS, pa.int64()))
     if pairs.num_rows:
-        ds.write_dataset(
-            pairs.append_column("part", part),
-            staging / "assigned",
-            format="parquet",
-            partitioning=ds.partitioning(pa.schema([("part", pa.int64())])),
-            basename_template=f"{name}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-            max_partitions=1 << 20,
+        _write_split(
+            pairs.append_column("part", part), staging / "assigned", "part", f"{name}-{{i}}.parquet"
         )
     return events.num_rows
 
