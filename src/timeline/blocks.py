@@ -38,8 +38,10 @@ from timeline.model import Event, Mention
 __all__ = [
     "KEYS_SCHEMA",
     "BlockGroups",
+    "add_keys",
     "block_events",
     "event_bucket",
+    "key_columns",
     "keys_table",
     "place_block",
     "sort_events",
@@ -122,7 +124,28 @@ def keys_table(
     ``rows`` gives each mention's position among the mentions processed with it
     (the ``seq`` column; an engine adds its offset).
     """
-    columns: dict[str, list[Any]] = {name: [] for name in KEYS_SCHEMA.names}
+    columns = key_columns()
+    add_keys(columns, keys, mentions, codes, rows)
+    return pa.Table.from_pydict(columns, schema=KEYS_SCHEMA)
+
+
+def key_columns() -> dict[str, list[Any]]:
+    """Empty columns of KEYS_SCHEMA, for :func:`add_keys` to fill."""
+    return {name: [] for name in KEYS_SCHEMA.names}
+
+
+def add_keys(
+    columns: dict[str, list[Any]],
+    keys: Iterable[Key],
+    mentions: Mapping[str, Mention],
+    codes: Mapping[str, tuple[str, str]],
+    rows: Mapping[str, int],
+) -> None:
+    """Append one article's keys to ``columns`` as :func:`keys_table` lays them out.
+
+    A worker gathers a whole chunk's keys this way and builds one table: a table
+    per article cost about 0.3 ms of schema handling, a sixth of the article.
+    """
     for cluster in local_clusters(keys, same_place):
         cid = cluster.keys[0].mention_id
         names = block_names(cluster)
@@ -149,7 +172,6 @@ def keys_table(
             found = codes.get(key.mention_id)
             columns["plover"].append(found[0] if found is not None else None)
             columns["cameo"].append(found[1] if found is not None else None)
-    return pa.Table.from_pydict(columns, schema=KEYS_SCHEMA)
 
 
 def split_by_block(keys: pa.Table) -> tuple[pa.Table, pa.Table]:

@@ -66,9 +66,10 @@ from timeline.blocks import (
     BLOCKED_SCHEMA,
     KEYS_SCHEMA,
     BlockGroups,
+    add_keys,
     block_events,
     event_bucket,
-    keys_table,
+    key_columns,
     place_block,
     sort_events,
     split_by_block,
@@ -146,7 +147,7 @@ def process_chunk(records: list[Record]) -> ChunkResult:
     """
     timexes: list[Timex] = []
     mentions: list[Mention] = []
-    keys: list[pa.Table] = []
+    keys = key_columns()
     articles: list[dict[str, Any]] = []
     with collector_paused():
         for article, status in records:
@@ -160,7 +161,7 @@ def process_chunk(records: list[Record]) -> ChunkResult:
                 if result.events.keys:
                     by_id = {m.mention_id: m for m in found}
                     codes = result.events.codes
-                    keys.append(keys_table(result.events.keys, by_id, codes, rows))
+                    add_keys(keys, result.events.keys, by_id, codes, rows)
                 if status.status == "ok":
                     n_timexes, n_mentions = len(result.timexes), len(found)
             elif status.status == "ok":  # an ok record always has an article; be safe
@@ -169,7 +170,7 @@ def process_chunk(records: list[Record]) -> ChunkResult:
     return ChunkResult(
         timexes=_timexes_table(timexes),
         mentions=_mentions_table(mentions),
-        keys=pa.concat_tables(keys) if keys else KEYS_SCHEMA.empty_table(),
+        keys=pa.Table.from_pydict(keys, schema=KEYS_SCHEMA),
         articles=tables.rows_table(articles, tables.ARTICLES_SCHEMA),
         records=len(records),
     )
