@@ -144,7 +144,7 @@ def add_keys(
     """Append one article's keys to ``columns`` as :func:`keys_table` lays them out.
 
     A worker gathers a whole chunk's keys this way and builds one table: a table
-    per article cost about 0.3 ms of schema handling, a sixth of the article.
+    per article made extraction at 10k take 31 s instead of 17 s on one worker.
     """
     for cluster in local_clusters(keys, same_place):
         cid = cluster.keys[0].mention_id
