@@ -120,6 +120,7 @@ from speed import (
     machine_info,
     news_length,
     peak_rss_mb,
+    report_parser,
     table_lines,
 )
 from timeline.model import Article
@@ -497,13 +498,7 @@ def render_text(report: Report, markdown: bool) -> str:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description="Speed of the whole pipeline (timexes + events + dedup) on one core.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    out = parser.add_mutually_exclusive_group()
-    out.add_argument("--markdown", action="store_true", help="print a Markdown table")
-    out.add_argument("--json", action="store_true", help="print JSON")
+    parser = report_parser("Speed of the whole pipeline (timexes + events + dedup) on one core.")
     parser.add_argument(
         "--sizes",
         type=parse_sizes,

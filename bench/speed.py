@@ -451,14 +451,19 @@ def render_text(report: Report, markdown: bool) -> str:
 # -- main ------------------------------------------------------------------------------
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def report_parser(description: str) -> argparse.ArgumentParser:
+    """A bench script's parser with its output choice: a table, Markdown or JSON."""
     parser = argparse.ArgumentParser(
-        description="Speed of the temporal layer (find_timexes) on one core.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--markdown", action="store_true", help="print a Markdown table")
     out.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = report_parser("Speed of the temporal layer (find_timexes) on one core.")
     parser.add_argument("--limit", type=int, default=5000, help="ANT articles (default 5000)")
     parser.add_argument("--ant", type=Path, default=ANT_DEFAULT, help="ANT jsonl.gz path")
     parser.add_argument("--raw", type=Path, default=RAW, help="seed corpus (data/raw)")
