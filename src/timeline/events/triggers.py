@@ -49,6 +49,9 @@ class _Entry:
     not_next_within: int = 1  # how many words after the trigger not_next covers
     not_prev: frozenset[str] = frozenset()
     exclude: tuple[tuple[str, ...], ...] = ()  # idioms starting at this token
+    not_near: frozenset[str] = frozenset()  # none of these may be within its window
+    not_before: int = 0
+    not_after: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +129,10 @@ def _match(entry: _Entry, tokens: Tokens, k: int) -> int:
         return 0
     if entry.not_next and any(w in entry.not_next for w in _following(words, end, entry)):
         return 0
-    if entry.near is not None and not _near(entry, tokens, k, end):
+    near, avoid = entry.near, entry.not_near
+    if near is not None and not _within(tokens, k, end, near, entry.before, entry.after):
+        return 0
+    if avoid and _within(tokens, k, end, avoid, entry.not_before, entry.not_after):
         return 0
     return end
 
@@ -142,12 +148,14 @@ def _following(words: list[str], end: int, entry: _Entry) -> list[str]:
     return out
 
 
-def _near(entry: _Entry, tokens: Tokens, k: int, end: int) -> bool:
-    """Whether a word of ``entry.near`` lies within its window, in the same sentence."""
+def _within(
+    tokens: Tokens, k: int, end: int, near: frozenset[str], before: int, after: int
+) -> bool:
+    """Whether a word of ``near`` lies within ``before``/``after`` words of the trigger
+    at tokens ``[k, end)``, in the same sentence."""
     words = tokens.words
-    near = entry.near or frozenset()
     sentence = tokens.sentence(k)
-    for step, first, reach in ((-1, k - 1, entry.before), (1, end, entry.after)):
+    for step, first, reach in ((-1, k - 1, before), (1, end, after)):
         j, seen = first, 0
         while seen < reach and 0 <= j < len(words):
             word = words[j]
@@ -240,6 +248,7 @@ def _lexicon() -> _Lexicon:
             for other in near_spec.get("types", ()):
                 near.update(f for w in free_forms.get(other, ()) for f in clitic_forms(w))
         exclude = tuple(tuple(norm_form(p).split()) for p in item.get("exclude", ()))
+        avoid = item.get("not_near") or {}
         for first, tail in shapes:
             entry = _Entry(
                 event_type=name,
@@ -253,6 +262,9 @@ def _lexicon() -> _Lexicon:
                 not_next_within=int(item.get("not_next_within", 1)),
                 not_prev=_words(item.get("not_prev")),
                 exclude=exclude,
+                not_near=_words(avoid.get("words")),
+                not_before=avoid.get("before", 0),
+                not_after=avoid.get("after", 0),
             )
             for form in clitic_forms(first):
                 bucket = table.setdefault(form, [])
