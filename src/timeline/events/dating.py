@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from timeline.lexicon import load as load_lexicon
 from timeline.model import Resolution, Timex
 from timeline.temporal import TemporalAnalysis
 from timeline.temporal import calendar as cal
@@ -26,6 +27,10 @@ _BEFORE_RULES = frozenset({"relative.before_event"})
 # How many sentences back an anchored expression looks for the event it counts from.
 _ANCHOR_SENTENCES = 3
 _DAYS = {"D": 1, "W": 7}
+# After منذ, a week, month or year starts a stretch of history (منذ عام 2011، منذ
+# منتصف العام 2015 ثلاث جولات مفاوضات، للمرة الأولى منذ 2016): it dates no event
+# beside it. A day or a time does (منذ مساء الأحد، منذ 20 فبراير عندما التقى).
+_SPAN_STARTS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,20 @@ def date_mentions(
         (f.tok_start, f.tok_end, tokens.sentence(f.tok_start), clause_of(f.tok_start))
         for f in analysis.found
     ]
-    return date_sites(sites, spans, analysis.timexes, links)
+    return date_sites(sites, spans, analysis.timexes, links, _span_starts(analysis))
+
+
+def _span_starts(analysis: TemporalAnalysis) -> frozenset[int]:
+    """The expressions that open a stretch of time after منذ (see ``_SPAN_STARTS``)."""
+    words = analysis.tokens.words
+    single = load_lexicon().single
+    return frozenset(
+        j
+        for j, (f, t) in enumerate(zip(analysis.found, analysis.timexes, strict=True))
+        if t.granularity in _SPAN_STARTS
+        and f.tok_start > 0
+        and any(lx.cls == "SINCE" for lx in single.get(words[f.tok_start - 1], ()))
+    )
 
 
 def date_sites(
@@ -87,9 +105,13 @@ def date_sites(
     spans: list[tuple[int, int, int, int]],
     timexes: list[Timex],
     links: Mapping[int, int] | None = None,
+    span_starts: frozenset[int] = frozenset(),
 ) -> list[Dating]:
-    """:func:`date_mentions` on the time expressions' token spans, sentences and clauses."""
-    nearest = _Nearest(spans, timexes, sites)
+    """:func:`date_mentions` on the time expressions' token spans, sentences and clauses.
+
+    ``span_starts`` are indexes of ``timexes`` that govern no mention.
+    """
+    nearest = _Nearest(spans, timexes, sites, span_starts)
     direct = [
         None if site.in_force else _linked(i, links, timexes) or nearest.governing(site)
         for i, site in enumerate(sites)
@@ -143,8 +165,9 @@ class _Nearest:
         spans: list[tuple[int, int, int, int]],
         timexes: list[Timex],
         sites: list[Site],
+        skip: frozenset[int] = frozenset(),
     ) -> None:
-        keep = [j for j, t in enumerate(timexes) if _usable(t)]
+        keep = [j for j, t in enumerate(timexes) if _usable(t) and j not in skip]
         self.timexes = [timexes[j] for j in keep]
         self.spans = [spans[j] for j in keep]
         self.starts = [sp[0] for sp in self.spans]
