@@ -32,6 +32,9 @@ def dated(text: str, trigger: str, dct: date = DCT) -> tuple[str | None, str | N
         ("تتعرض المدينة لقصف مكثف منذ يوم الأحد الماضي", "لقصف", "2021-06-20", "timex"),
         ("يشارك الطرفان منذ الاثنين في جولة جديدة من المحادثات", "المحادثات", "2021-06-21",
          "timex"),
+        # a year after منذ that holds the article date bounds the events: this year
+        ("واستهدف 43 هجوما المصالح الأميركية في العراق منذ بداية العام", "هجوما", "2021",
+         "timex"),
     ],
 )  # fmt: skip
 def test_dated(text, trigger, value, source):
@@ -51,3 +54,23 @@ def test_dated(text, trigger, value, source):
 )
 def test_undated(text, trigger):
     assert dated(text, trigger) == (None, None)
+
+
+def status_of(text: str, trigger: str) -> str:
+    mentions = process_article(Article("doc", DCT, text)).events.mentions
+    (mention,) = [m for m in mentions if m.trigger == trigger]
+    return mention.status
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "status"),
+    [
+        # a date after the article's: not yet happened, though no cue says so
+        ("وأوفدت الدول وزراءها إلى أستانا للإعداد لقمة للقادة في اسطنبول الشهر القادم",
+         "لقمة", "planned"),
+        ("عقدت القمة في اسطنبول الشهر الماضي", "القمة", "occurred"),
+        ("يستقبل الرئيس اليوم وزير الخارجية", "يستقبل", "occurred"),
+    ],
+)  # fmt: skip
+def test_status_from_date(text, trigger, status):
+    assert status_of(text, trigger) == status

@@ -27,10 +27,19 @@ _BEFORE_RULES = frozenset({"relative.before_event"})
 # How many sentences back an anchored expression looks for the event it counts from.
 _ANCHOR_SENTENCES = 3
 _DAYS = {"D": 1, "W": 7}
-# After منذ, a week, month or year starts a stretch of history (منذ عام 2011، منذ
-# منتصف العام 2015 ثلاث جولات مفاوضات، للمرة الأولى منذ 2016): it dates no event
-# beside it. A day or a time does (منذ مساء الأحد، منذ 20 فبراير عندما التقى).
-_SPAN_STARTS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
+# After منذ, a week, month or year before the article's starts a stretch of history
+# (منذ عام 2011، منذ منتصف العام 2015 ثلاث جولات مفاوضات، للمرة الأولى منذ 2016): it
+# dates no event beside it. One that holds the article date still bounds the events
+# (43 هجوما منذ بداية العام: this year), and a day or a time dates what goes on since
+# then (منذ مساء الأحد، منذ 20 فبراير عندما التقى).
+_UNIT_OF = {
+    "week": lambda d: d.isocalendar()[:2],
+    "month": lambda d: (d.year, d.month),
+    "quarter": lambda d: (d.year, (d.month - 1) // 3),
+    "year": lambda d: d.year,
+    "decade": lambda d: d.year // 10,
+    "century": lambda d: d.year // 100,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +79,10 @@ def date_mentions(
     sites: list[Site],
     analysis: TemporalAnalysis,
     clause_of: Callable[[int], int],
+    dct: date,
     links: Mapping[int, int] | None = None,
 ) -> list[Dating]:
-    """Date every mention of one article (``sites`` in text order).
+    """Date every mention of one article (``sites`` in text order), published ``dct``.
 
     ``clause_of(k)`` numbers the clause of token ``k`` (see ``events.clauses``).
     ``links`` (from a backend's dependencies, see ``events.backend_hooks``) maps a
@@ -84,20 +94,23 @@ def date_mentions(
         (f.tok_start, f.tok_end, tokens.sentence(f.tok_start), clause_of(f.tok_start))
         for f in analysis.found
     ]
-    return date_sites(sites, spans, analysis.timexes, links, _span_starts(analysis))
+    return date_sites(sites, spans, analysis.timexes, links, _span_starts(analysis, dct))
 
 
-def _span_starts(analysis: TemporalAnalysis) -> frozenset[int]:
-    """The expressions that open a stretch of time after منذ (see ``_SPAN_STARTS``)."""
+def _span_starts(analysis: TemporalAnalysis, dct: date) -> frozenset[int]:
+    """The expressions after منذ that open a stretch of history (see ``_UNIT_OF``)."""
     words = analysis.tokens.words
     single = load_lexicon().single
-    return frozenset(
-        j
-        for j, (f, t) in enumerate(zip(analysis.found, analysis.timexes, strict=True))
-        if t.granularity in _SPAN_STARTS
-        and f.tok_start > 0
-        and any(lx.cls == "SINCE" for lx in single.get(words[f.tok_start - 1], ()))
-    )
+    out = []
+    for j, (f, t) in enumerate(zip(analysis.found, analysis.timexes, strict=True)):
+        unit = _UNIT_OF.get(t.granularity or "")
+        if unit is None or t.date_start is None or f.tok_start == 0:
+            continue
+        if unit(t.date_start) == unit(dct):
+            continue
+        if any(lx.cls == "SINCE" for lx in single.get(words[f.tok_start - 1], ())):
+            out.append(j)
+    return frozenset(out)
 
 
 def date_sites(

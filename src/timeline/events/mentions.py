@@ -19,7 +19,7 @@ from timeline.events.arguments import (
     mention_arguments,
 )
 from timeline.events.clauses import clause_numbering
-from timeline.events.dating import Site, date_mentions
+from timeline.events.dating import Dating, Site, date_mentions
 from timeline.events.phrases import PhraseSet
 from timeline.events.status import mention_status
 from timeline.events.triggers import find_triggers, trigger_codes
@@ -162,7 +162,17 @@ def find_mentions(
             )
         )
     links = backend_hooks.time_links(analysis, parsed, triggers) if parsed is not None else None
-    datings = date_mentions(sites, analysis, clause_of, links)
+    datings = date_mentions(sites, analysis, clause_of, article.published, links)
+    clause_of_timex = {
+        t.timex_id: clause_of(f.tok_start)
+        for f, t in zip(analysis.found, analysis.timexes, strict=True)
+    }
+    statuses = [
+        _dated_status(status, dating, article.published)
+        if dating.source == "timex" and clause_of_timex.get(dating.timex_id) == site.clause
+        else status
+        for status, dating, site in zip(statuses, datings, sites, strict=True)
+    ]
     # one string per sentence, shared by its mentions: a page-long sentence with
     # thousands of triggers is cut out once, not once per trigger
     sentences = {s: _sentence_text(analysis, article.text, s) for s in {x.sentence for x in sites}}
@@ -221,6 +231,19 @@ def find_mentions(
         if d.source == "anchored" and d.timex_id and d.origin is not None and d.resolution
     }
     return ArticleEvents(mentions, keys, codes, anchors)
+
+
+def _dated_status(status: str, dating: Dating, published: date) -> str:
+    """An event its own clause dates after the article has not happened yet, whatever
+    its verb says: للإعداد لقمة للقادة في اسطنبول الشهر القادم is planned. (Dates
+    inherited, counted from another event or taken from another clause are less
+    sure than the tense, so they leave the status alone.)"""
+    res = dating.resolution
+    # a concrete date only: في وقت لاحق، قريبا (FUTURE_REF) also mean "later" in a past
+    # story, or "near" (مقرا قريبا)
+    if status == "occurred" and res is not None and res.start is not None:
+        return "planned" if res.start > published else status
+    return status
 
 
 def _counterpart(entities: list[Entity], tokens: Tokens, k: int) -> str | None:
