@@ -252,7 +252,7 @@ def nth_week(g: Groups, p: dict) -> Frame | None:
 def ref(g: Groups, p: dict) -> Frame | None:
     if "value" in p:
         return Frame("ref", value=p["value"])
-    lx = g.lex("ref", "VAGUE")
+    lx = g.lex("ref", "VAGUE") or g.lex("ref", "SOON")
     return Frame("ref", value=str(lx.value)) if lx else None
 
 
