@@ -12,8 +12,9 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from functools import cache
 
-from timeline.lexicon import Lex
+from timeline.lexicon import Lex, norm
 from timeline.temporal.resolve import Frame
 from timeline.temporal.tokens import Tokens
 
@@ -251,9 +252,17 @@ def nth_week(g: Groups, p: dict) -> Frame | None:
 
 def ref(g: Groups, p: dict) -> Frame | None:
     if "value" in p:
+        if g.word("ext") in _forms(tuple(p.get("except", ()))):
+            return None  # في الأخير is "finally", not "in the past"
         return Frame("ref", value=p["value"])
     lx = g.lex("ref", "VAGUE") or g.lex("ref", "SOON")
     return Frame("ref", value=str(lx.value)) if lx else None
+
+
+@cache
+def _forms(words: tuple[str, ...]) -> frozenset[str]:
+    """A rule's word list as the matching forms of the text."""
+    return frozenset(norm(w) for w in words)
 
 
 def set_(g: Groups, p: dict) -> Frame | None:
