@@ -46,7 +46,7 @@ class _Cue:
 class _Cues:
     single: dict[str, _Cue]
     phrases: dict[str, tuple[tuple[tuple[str, ...], _Cue], ...]]  # keyed by their last word
-    after: frozenset[str]
+    after: dict[str, str]  # a modifier after the trigger → the status it gives
     after_reach: int
     future_reach: int
     stops: frozenset[str]  # punctuation and clause-closing words
@@ -68,9 +68,7 @@ def mention_status(tokens: Tokens, trigger: Trigger) -> str:
         return found
     if is_future_word(tokens.words[trigger.token]):
         return "planned"
-    if _after(tokens, trigger, cues):
-        return "planned"
-    return "occurred"
+    return _after(tokens, trigger, cues) or "occurred"
 
 
 def _before(tokens: Tokens, trigger: Trigger, cues: _Cues) -> str | None:
@@ -153,8 +151,9 @@ def _imperfect(word: str) -> bool:
     return bare[0] in ("ت", "ن") and not bare.endswith("ت")
 
 
-def _after(tokens: Tokens, trigger: Trigger, cues: _Cues) -> bool:
-    """Whether a future modifier follows the trigger (الاجتماع المقبل، الذي سيعقد)."""
+def _after(tokens: Tokens, trigger: Trigger, cues: _Cues) -> str | None:
+    """The status a modifier after the trigger gives (الاجتماع المقبل، الذي سيعقد:
+    planned; ضربات محتملة: hypothetical), if any."""
     words = tokens.words
     j = trigger.token + len(trigger.text.split())  # a phrase trigger spans several tokens
     _, last = _sentence_span(tokens, trigger.token)
@@ -162,17 +161,18 @@ def _after(tokens: Tokens, trigger: Trigger, cues: _Cues) -> bool:
     while j < last and d < cues.after_reach:
         word = words[j]
         if word in cues.stops and word not in _RELATIVE:
-            return False
+            return None
         if word[0].isalnum():
             d += 1
             if word in cues.after:
-                return True
+                return cues.after[word]
             if word in _RELATIVE:
-                return j + 1 < len(words) and is_future_word(words[j + 1])
+                future = j + 1 < len(words) and is_future_word(words[j + 1])
+                return "planned" if future else None
             if word in cues.openers:
-                return False
+                return None
         j += 1
-    return False
+    return None
 
 
 def _conj(word: str) -> list[str]:
@@ -205,15 +205,20 @@ def _cues() -> _Cues:
                     for first in _conj(parts[0]):
                         phrase = (first, *parts[1:])
                         phrases.setdefault(phrase[-1], []).append((phrase, cue))
-    planned = data["families"]["planned"]
+    after = {
+        form: family
+        for family, block in data["families"].items()
+        for w in block.get("after", ())
+        for form in _conj(w)
+    }
     stops = {norm_form(p) for p in data["punctuation"]}
     stops.update(f for w in data["boundaries"] for f in _conj(w))
     every = [*single.values(), *(cue for v in phrases.values() for _, cue in v)]
     return _Cues(
         single=single,
         phrases={w: tuple(sorted(v, key=lambda x: -len(x[0]))) for w, v in phrases.items()},
-        after=frozenset(f for w in planned["after"] for f in _conj(w)),
-        after_reach=int(planned["after_reach"]),
+        after=after,
+        after_reach=int(data["after_reach"]),
         future_reach=int(data["future_reach"]),
         stops=frozenset(stops),
         openers=frozenset(f for w in data["openers"] for f in _conj(w)),
