@@ -1,10 +1,11 @@
-"""Agreements in force: the examples and negatives of data/ar/references.yaml."""
+"""References that are no event of their own: agreements in force (data/ar/references.yaml)
+and topics of a comment or a source (data/ar/topics.yaml), with their examples and negatives."""
 
 from __future__ import annotations
 
 import pytest
 
-from timeline.events.mentions import in_force
+from timeline.events.mentions import in_force, is_topic
 from timeline.events.triggers import find_triggers
 from timeline.lexicon import read_data
 from timeline.temporal.recognize import analyse
@@ -26,3 +27,16 @@ def test_in_force(case):
 @pytest.mark.parametrize("case", DATA["negatives"])
 def test_not_in_force(case):
     assert not in_force(*_trigger(case))
+
+
+TOPICS = read_data("topics.yaml")
+
+
+@pytest.mark.parametrize("case", TOPICS["examples"])
+def test_topic(case):
+    assert is_topic(*_trigger(case))
+
+
+@pytest.mark.parametrize("case", TOPICS["negatives"])
+def test_not_topic(case):
+    assert not is_topic(*_trigger(case))

@@ -73,6 +73,16 @@ def in_force(tokens: Tokens, trigger: Trigger) -> bool:
     return before.ends_before(tokens.words, k)
 
 
+@cache
+def _topic_cues() -> PhraseSet:
+    return PhraseSet(read_data("topics.yaml")["before"])
+
+
+def is_topic(tokens: Tokens, trigger: Trigger) -> bool:
+    """التعليق على الاجتماع: a definite noun naming the topic of a comment or source."""
+    return _anaphoric(tokens, trigger) and _topic_cues().ends_before(tokens.words, trigger.token)
+
+
 def _anaphoric(tokens: Tokens, trigger: Trigger) -> bool:
     """A definite noun refers back to an event already named: الاجتماع، والهجوم.
 
@@ -130,7 +140,7 @@ def find_mentions(
     found = find_triggers(analysis.norm, tokens)
     if parsed is not None:
         found = backend_hooks.add_triggers(analysis, parsed, found)
-    triggers = [t for t in found if not _generic(tokens, t)]
+    triggers = [t for t in found if not _generic(tokens, t) and not is_topic(tokens, t)]
     if not triggers:
         return ArticleEvents([], [], {}, {})
     entities = find_entities(analysis.norm, tokens, _in_sentences(tokens, triggers))
