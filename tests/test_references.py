@@ -10,7 +10,7 @@ from timeline.events.triggers import find_triggers
 from timeline.lexicon import read_data
 from timeline.temporal.recognize import analyse
 
-DATA = read_data("references.yaml")
+FAMILIES = {"references.yaml": in_force, "topics.yaml": is_topic}
 
 
 def _trigger(case):
@@ -19,24 +19,17 @@ def _trigger(case):
     return tokens, trigger
 
 
-@pytest.mark.parametrize("case", DATA["examples"])
-def test_in_force(case):
-    assert in_force(*_trigger(case))
+def _cases(kind: str):
+    for name, predicate in FAMILIES.items():
+        for i, case in enumerate(read_data(name)[kind]):
+            yield pytest.param(predicate, case, id=f"{name}-{kind}-{i}")
 
 
-@pytest.mark.parametrize("case", DATA["negatives"])
-def test_not_in_force(case):
-    assert not in_force(*_trigger(case))
+@pytest.mark.parametrize(("predicate", "case"), list(_cases("examples")))
+def test_example(predicate, case):
+    assert predicate(*_trigger(case)), case["text"]
 
 
-TOPICS = read_data("topics.yaml")
-
-
-@pytest.mark.parametrize("case", TOPICS["examples"])
-def test_topic(case):
-    assert is_topic(*_trigger(case))
-
-
-@pytest.mark.parametrize("case", TOPICS["negatives"])
-def test_not_topic(case):
-    assert not is_topic(*_trigger(case))
+@pytest.mark.parametrize(("predicate", "case"), list(_cases("negatives")))
+def test_negative(predicate, case):
+    assert not predicate(*_trigger(case)), case["text"]
