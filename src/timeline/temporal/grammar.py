@@ -63,8 +63,17 @@ class Family:
     dct: str | None = None  # the anchor the examples are written for
 
 
+# What the recogniser needs to know of a pattern beyond its regex, to skip rules
+# cheaply: the classes a match can start with (FIRST), whether it can match
+# nothing, the classes it can match as a single token, and the pairs of classes
+# its first two tokens can have. Lookaheads count as matching nothing (so the
+# sets can only be too large, never too small).
+_Lang = tuple[str, set[str], bool, set[str], set[tuple[str, str]]]
+
+
 class _Compiler:
-    """Recursive-descent translation of one pattern, tracking its FIRST set."""
+    """Recursive-descent translation of one pattern, tracking its FIRST set (and the
+    single classes and first pairs of classes it can match, see _Lang)."""
 
     def __init__(self, text: str, macros: dict[str, str]):
         self.tokens = self._lex(text)
@@ -92,47 +101,61 @@ class _Compiler:
         self.i += 1
         return tok
 
-    def alternation(self) -> tuple[str, set[str], bool]:
+    def alternation(self) -> _Lang:
         parts = [self.sequence()]
         while self.peek() == ("op", "|"):
             self.take()
             parts.append(self.sequence())
         regex = "|".join(p[0] for p in parts)
-        return regex, set().union(*(p[1] for p in parts)), any(p[2] for p in parts)
+        return (
+            regex,
+            set().union(*(p[1] for p in parts)),
+            any(p[2] for p in parts),
+            set().union(*(p[3] for p in parts)),
+            set().union(*(p[4] for p in parts)),
+        )
 
-    def sequence(self) -> tuple[str, set[str], bool]:
+    def sequence(self) -> _Lang:
         regex, first, nullable = "", set(), True
+        singles: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
         while (tok := self.peek()) is not None and tok not in (("op", "|"), ("op", ")")):
-            item, item_first, item_nullable = self.item()
+            item, item_first, item_nullable, item_singles, item_pairs = self.item()
             regex += item
+            # a word of the sequence so far, then one of the item
+            pairs |= {(a, b) for a in singles for b in item_first}
+            if nullable:
+                pairs |= item_pairs
+            singles = (singles if item_nullable else set()) | (item_singles if nullable else set())
             if nullable:
                 first |= item_first
             nullable = nullable and item_nullable
-        return regex, first, nullable
+        return regex, first, nullable, singles, pairs
 
-    def item(self) -> tuple[str, set[str], bool]:
+    def item(self) -> _Lang:
         kind, text = self.take()
         if kind == "op" and text in "&!":
             if self.take() != ("op", "("):
                 raise GrammarError(f"'{text}' must be followed by '('")
-            inner, _, _ = self.alternation()
+            inner = self.alternation()[0]
             self.take()
-            return ("(?=" if text == "&" else "(?!") + inner + ")", set(), True
+            return ("(?=" if text == "&" else "(?!") + inner + ")", set(), True, set(), set()
         name = None
         if kind == "name":
             name = text
             kind, text = self.take()
         if kind == "op" and text == "(":
-            atom, first, nullable = self.alternation()
+            atom, first, nullable, singles, pairs = self.alternation()
             if self.take() != ("op", ")"):
                 raise GrammarError("unbalanced parentheses")
             atom = f"(?:{atom})"
         elif kind == "cls" and text in self.macros:
             sub = _Compiler(self.macros[text], self.macros)
-            inner, first, nullable = sub.alternation()
+            inner, first, nullable, singles, pairs = sub.alternation()
             atom = f"(?:{inner})"
         elif kind == "cls" and text in LETTER:
             atom, first, nullable = f"(?:<[^>]*{LETTER[text]}[^>]*>)", {text}, False
+            singles, pairs = {text}, set()
         else:
             raise GrammarError(f"unknown class or macro {text!r}")
         if name:
@@ -141,18 +164,34 @@ class _Compiler:
             self.take()
             atom += q[1]
             nullable = nullable or q[1] in "?*"
-        return atom, first, nullable
+            if q[1] in "*+":  # two words in a row
+                pairs = pairs | {(a, b) for a in singles for b in first}
+        return atom, first, nullable, singles, pairs
+
+
+def _compile(pattern: str, macros: dict[str, str]) -> _Lang:
+    c = _Compiler(pattern, macros)
+    lang = c.alternation()
+    if c.i != len(c.tokens):
+        raise GrammarError(f"unexpected {c.tokens[c.i][1]!r}")
+    if lang[2]:
+        raise GrammarError("pattern can match nothing")
+    return lang
 
 
 def compile_pattern(pattern: str, macros: dict[str, str]) -> tuple[re.Pattern[str], frozenset[str]]:
     """Compile a pattern to a regex over token renderings, plus its FIRST set."""
-    c = _Compiler(pattern, macros)
-    regex, first, nullable = c.alternation()
-    if c.i != len(c.tokens):
-        raise GrammarError(f"unexpected {c.tokens[c.i][1]!r}")
-    if nullable:
-        raise GrammarError("pattern can match nothing")
+    regex, first, *_ = _compile(pattern, macros)
     return re.compile(regex), frozenset(first)
+
+
+def pattern_openings(
+    pattern: str, macros: dict[str, str]
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The classes a match of ``pattern`` can be one token of, and the pairs of
+    classes its first two tokens can have (lookaheads ignored: a superset)."""
+    _, _, _, singles, pairs = _compile(pattern, macros)
+    return frozenset(singles), frozenset(pairs)
 
 
 def _read(name: str) -> dict:
@@ -202,3 +241,19 @@ def rules_by_first() -> dict[str, tuple[Rule, ...]]:
             for cls in rule.first:
                 table.setdefault(cls, []).append(rule)
     return {cls: tuple(rules) for cls, rules in table.items()}
+
+
+@cache
+def rule_openings() -> dict[int, tuple[frozenset[str], frozenset[tuple[str, str]]]]:
+    """Every rule's :func:`pattern_openings`, by its order.
+
+    A rule can match at a token only if one of its classes is a single class of
+    the rule, or one of its classes and one of the next token's make a pair: the
+    recogniser tries a rule's regex only then.
+    """
+    macros = _read("macros.yaml")
+    return {
+        rule.order: pattern_openings(rule.pattern, macros)
+        for fam in families()
+        for rule in fam.rules
+    }

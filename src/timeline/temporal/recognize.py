@@ -1,6 +1,7 @@
 """Find temporal expressions: tokens → rule matches → frames with raw-text spans.
 
-Rules are tried only where a token can start them (their FIRST set). At each
+Rules are tried only where a token can start them (their FIRST set) and the
+next token can follow (the pairs of ``grammar.rule_openings``). At each
 position the longest match whose builder accepts it is kept (ties: the earlier
 rule); then overlapping matches are settled in favour of the one covering more
 tokens (ties: the earlier in the text), so "خلال شهر" cannot cut "شهر رمضان الماضي".
@@ -8,15 +9,16 @@ tokens (ties: the earlier in the text), so "خلال شهر" cannot cut "شهر 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from timeline.lexicon import load as load_lexicon
 from timeline.normalize import Normalized, normalize
 from timeline.temporal.build import BUILDERS, Groups
-from timeline.temporal.grammar import Rule, rules_by_first
+from timeline.temporal.grammar import Rule, rule_openings, rules_by_first
 from timeline.temporal.resolve import Frame
-from timeline.temporal.tokens import PLAIN, Tokens, tokenize
+from timeline.temporal.tokens import PLAIN, Tokens, Word, tokenize
 
 # The best match at an item depends only on the window from there to the next
 # plain token: no rule matches across one ("<>" has no class), and builders read
@@ -29,6 +31,16 @@ _WINDOWS_KEPT = 50_000
 _WINDOW_CHARS = 400  # renderings longer than this are not cached
 _best_by_window: dict[tuple[str, str], tuple | None] = {}
 _UNSEEN = object()
+# What a builder made of a match, by rule, matched items and (with lookahead)
+# group spans: see _build. Bounded like the windows.
+_built: dict[tuple, tuple | None] = {}
+# The rules worth trying at an item, by its rendering and the next item's (PLAIN
+# if none follows): a rendering stands for one tuple of classes, and is hashed once.
+_rules_by_pieces: dict[str, dict[str, tuple[Rule, ...]]] = {}
+_NONE: dict[str, tuple[Rule, ...]] = {}  # no rule starts with these classes
+# The rules (by order) whose pattern looks ahead: their groups may lie past the
+# match. Filled by _candidates, which every rule passes before it is matched.
+_LOOKAHEAD: set[int] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,15 +65,52 @@ def analyse(raw: str) -> tuple[Normalized, Tokens]:
 def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     """All temporal expressions of one text, in text order, without overlaps."""
     candidates = []
-    for i, w in enumerate(tokens.info):
-        rules = _candidates(w.classes)
-        if rules and (best := _best_match(tokens, i, rules)) is not None:
+    render = tokens.render
+    offsets = tokens.offsets
+    info = tokens.info
+    last = len(info) - 1
+    plain = -1  # where the window of the current item ends: the next PLAIN, or the end
+    for i, w in enumerate(info):
+        by_next = _rules_by_pieces.get(w.piece)
+        if by_next is None:
+            by_next = _rules_by_pieces[w.piece] = {} if _candidates(w.classes) else _NONE
+        if by_next is _NONE:
+            continue
+        pos = offsets[i]
+        # The rules worth trying depend on this item and the next (see rule_openings).
+        after = pos + len(w.piece)
+        nxt = info[i + 1] if i < last and offsets[i + 1] == after else None
+        rules = by_next.get(nxt.piece if nxt else PLAIN)
+        if rules is None:
+            rules = by_next[nxt.piece if nxt else PLAIN] = _opening(w, nxt)
+        if not rules:
+            continue
+        if plain < pos:
+            # one find per window, not one per item: a page of 1/1/1/… is one window
+            plain = render.find(PLAIN, pos)
+            if plain < 0:
+                plain = len(render)
+        if plain - pos > _WINDOW_CHARS:
+            # A long window (a page of 1/1/1/…, no plain token for thousands of
+            # items) is never repeated and would make each item cost its length:
+            # matched uncached (what builders make of its matches is, in _build).
+            best = _match_at(tokens, i, rules)
+        else:
+            best = _best_match(tokens, i, rules, plain)
+        if best is not None:
             candidates.append((i, best))
     taken = [False] * len(tokens.info)
     chosen = []
+    items, widths = tokens.items, tokens.widths
+
+    def wider(c: tuple[int, tuple]) -> tuple[int, int]:
+        # tokens from item i to the match's end, more first; then text order
+        i, end = c[0], c[1][4] - 1
+        return items[i] - items[end] - widths[end], i
+
     # Longer matches first; two matches conflict only if their extents overlap,
     # so a lead word (و in "و2018") may serve the expression before it too.
-    for _, best in sorted(candidates, key=lambda c: (-_width(tokens, c[0], c[1][4]), c[0])):
+    for _, best in sorted(candidates, key=wider):
         first, end = best[2], best[3]
         if any(taken[first:end]):
             continue
@@ -80,33 +129,37 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     return found
 
 
-def _width(tokens: Tokens, first: int, end: int) -> int:
-    """How many tokens items ``[first, end)`` cover."""
-    tok_start, tok_end = tokens.token_range(first, end - 1)
-    return tok_end - tok_start
-
-
 @cache
 def _candidates(classes: tuple[str, ...]) -> tuple[Rule, ...]:
     """The rules a token with these classes can start, in priority order."""
     table = rules_by_first()
     rules = {rule.order: rule for cls in classes for rule in table.get(cls, ())}
+    _LOOKAHEAD.update(
+        o for o, r in rules.items() if "(?=" in r.regex.pattern or "(?!" in r.regex.pattern
+    )
     return tuple(rules[order] for order in sorted(rules))
 
 
-def _best_match(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple | None:
+def _opening(w: Word, nxt: Word | None) -> tuple[Rule, ...]:
+    """The rules, in priority order, that can match at an item ``w`` followed by ``nxt``."""
+    openings = rule_openings()
+    after = nxt.classes if nxt is not None else ()
+    out = []
+    for rule in _candidates(w.classes):
+        singles, pairs = openings[rule.order]
+        if any(c in singles for c in w.classes) or any(
+            (a, b) in pairs for a in w.classes for b in after
+        ):
+            out.append(rule)
+    return tuple(out)
+
+
+def _best_match(tokens: Tokens, i: int, rules: tuple[Rule, ...], stop: int) -> tuple | None:
     """(frame, rule, extent's first item, its end, match end, body span) of the best
-    rule match at item ``i``, or None; item indices count from the article's start."""
-    render = tokens.render
+    rule match at item ``i``, or None; item indices count from the article's start.
+    ``stop`` is where the window of item ``i`` ends in the rendering."""
     pos = tokens.offsets[i]
-    # A long window (a page of 1/1/1/…, no plain token for thousands of items) is
-    # never repeated and would make each item cost its length: matched uncached.
-    stop = render.find(PLAIN, pos, pos + _WINDOW_CHARS)
-    if stop < 0:
-        if len(render) - pos > _WINDOW_CHARS:
-            return _match_at(tokens, i, rules)
-        stop = len(render)
-    window = render[pos:stop]
+    window = tokens.render[pos:stop]
     last = i + window.count("<") - 1  # every item renders as one "<…>"
     first_token, end_token = tokens.token_range(i, last)
     key = (window, tokens.text[tokens.start(first_token) : tokens.end(end_token - 1)])
@@ -131,17 +184,63 @@ def _relative(best: tuple | None, shift: int) -> tuple | None:
 def _match_at(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple | None:
     best = None
     best_len = 0
+    render = tokens.render
     pos = tokens.offsets[i]
     for rule in rules:
-        m = rule.regex.match(tokens.render, pos)
+        m = rule.regex.match(render, pos)
         if m is None or m.end() - pos <= best_len:
             continue
-        groups = Groups(tokens, m)
-        frame = BUILDERS[rule.kind](groups, rule.params)
-        if frame is None:
+        built = _build(tokens, i, rule, m)
+        if built is None:
             continue
-        end = groups.span_end(m.end())
-        ext = groups.span(str(rule.params.get("extent", "ext"))) or (i, end)
-        best = (frame, rule, ext[0], ext[1], end, groups.span("body"))
+        frame, ext_first, ext_end, end, body = built
+        if body is not None:
+            body = (body[0] + i, body[1] + i)
+        best = (frame, rule, ext_first + i, ext_end + i, end + i, body)
         best_len = m.end() - pos
     return best
+
+
+def _build(tokens: Tokens, i: int, rule: Rule, m: re.Match[str]) -> tuple | None:
+    """(frame, extent's first item, its end, match end, body span) the rule's builder
+    makes of match ``m`` at item ``i``, item indices relative to ``i``; None if it
+    rejects the match.
+
+    A builder reads only the items of the match's groups, and what the groups hold
+    is fixed by the characters the match consumed, unless the rule looks ahead
+    (then the groups' spans, relative to the match, are part of the key): so the
+    result is remembered on the rule and the rendering and text of those items.
+    Dense pages (46,000 months or digit dates in 1 MB, one long window) repeat a
+    few hundred matches.
+    """
+    pos = m.start()
+    if rule.order in _LOOKAHEAD:
+        regs = tuple([(a - pos, b - pos) for a, b in m.regs])
+        piece = tokens.render[pos : pos + max([b for _, b in regs])]
+    else:
+        regs = None
+        piece = m.group()
+    # the text of items i..j, from the first one's first token to the last one's last
+    items, bounds = tokens.items, tokens.bounds
+    j = i + piece.count("<") - 1
+    text = tokens.text[bounds[2 * items[i] + 1] : bounds[2 * (items[j] + tokens.widths[j])]]
+    key = (rule.order, piece, text, regs)
+    built = _built.get(key, _UNSEEN)
+    if built is _UNSEEN:
+        if len(_built) >= _WINDOWS_KEPT:
+            _built.clear()
+        built = _built[key] = _run_builder(tokens, i, rule, m)
+    return built
+
+
+def _run_builder(tokens: Tokens, i: int, rule: Rule, m: re.Match[str]) -> tuple | None:
+    groups = Groups(tokens, m)
+    frame = BUILDERS[rule.kind](groups, rule.params)
+    if frame is None:
+        return None
+    end = groups.span_end(m.end())
+    ext = groups.span(str(rule.params.get("extent", "ext"))) or (i, end)
+    body = groups.span("body")
+    if body is not None:
+        body = (body[0] - i, body[1] - i)
+    return frame, ext[0] - i, ext[1] - i, end - i, body
