@@ -64,7 +64,13 @@ def analyse(raw: str) -> tuple[Normalized, Tokens]:
 
 def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     """All temporal expressions of one text, in text order, without overlaps."""
-    candidates = []
+    # The candidates, one per item with a match: the item, the rule, and what its
+    # builder made (indices relative to the item). Parallel lists of shared objects,
+    # not a tuple per candidate: a dense page has 100,000 of them, and every
+    # container that lives on costs the garbage collector a look per collection.
+    at: list[int] = []
+    picked: list[Rule] = []
+    made: list[tuple] = []
     render = tokens.render
     offsets = tokens.offsets
     info = tokens.info
@@ -98,34 +104,44 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
         else:
             best = _best_match(tokens, i, rules, plain)
         if best is not None:
-            candidates.append((i, best))
-    taken = [False] * len(tokens.info)
-    chosen = []
+            at.append(i)
+            picked.append(best[0])
+            made.append(best[1])
     items, widths = tokens.items, tokens.widths
+    count = len(at)
 
-    def wider(c: tuple[int, tuple]) -> tuple[int, int]:
-        # tokens from item i to the match's end, more first; then text order
-        i, end = c[0], c[1][4] - 1
-        return items[i] - items[end] - widths[end], i
+    def wider(c: int) -> int:
+        # more tokens from the item to the match's end first, then text order
+        # (c is in text order, and below count)
+        i = at[c]
+        end = i + made[c][3] - 1
+        return (items[i] - items[end] - widths[end]) * count + c
 
     # Longer matches first; two matches conflict only if their extents overlap,
     # so a lead word (و in "و2018") may serve the expression before it too.
-    for _, best in sorted(candidates, key=wider):
-        first, end = best[2], best[3]
-        if any(taken[first:end]):
+    taken = bytearray(len(info))
+    chosen = []
+    for c in sorted(range(count), key=wider):
+        i, built = at[c], made[c]
+        first, end = i + built[1], i + built[2]
+        if taken.find(1, first, end) >= 0:
             continue
-        taken[first:end] = [True] * (end - first)
-        chosen.append(best)
+        taken[first:end] = b"\x01" * (end - first)
+        chosen.append(c)
+    chosen.sort(key=lambda c: at[c] + made[c][1])
     found: list[Found] = []
-    for frame, rule, ext_first, ext_end, _, body in sorted(chosen, key=lambda b: b[2]):
-        tok_start, tok_end = tokens.token_range(ext_first, ext_end - 1)
-        first = tokens.start(tok_start) + tokens.info[ext_first].lead
+    for c in chosen:
+        i = at[c]
+        frame, ext_first, ext_end, _, body = made[c]
+        ext_first += i
+        tok_start, tok_end = tokens.token_range(ext_first, ext_end + i - 1)
+        first = tokens.start(tok_start) + info[ext_first].lead
         start, stop = norm.raw_span(first, tokens.end(tok_end - 1))
         body_start = None
         if body:
-            body_tok = tokens.items[body[0]]
-            body_start = norm.raw_index(tokens.start(body_tok) + tokens.info[body[0]].lead)
-        found.append(Found(frame, rule, tok_start, tok_end, start, stop, body_start))
+            body_tok = items[body[0] + i]
+            body_start = norm.raw_index(tokens.start(body_tok) + info[body[0] + i].lead)
+        found.append(Found(frame, picked[c], tok_start, tok_end, start, stop, body_start))
     return found
 
 
@@ -154,10 +170,12 @@ def _opening(w: Word, nxt: Word | None) -> tuple[Rule, ...]:
     return tuple(out)
 
 
-def _best_match(tokens: Tokens, i: int, rules: tuple[Rule, ...], stop: int) -> tuple | None:
-    """(frame, rule, extent's first item, its end, match end, body span) of the best
-    rule match at item ``i``, or None; item indices count from the article's start.
-    ``stop`` is where the window of item ``i`` ends in the rendering."""
+def _best_match(
+    tokens: Tokens, i: int, rules: tuple[Rule, ...], stop: int
+) -> tuple[Rule, tuple] | None:
+    """The rule of the best match at item ``i`` and what its builder made (see
+    _build), or None; ``stop`` is where the window of item ``i`` ends in the
+    rendering."""
     pos = tokens.offsets[i]
     window = tokens.render[pos:stop]
     last = i + window.count("<") - 1  # every item renders as one "<…>"
@@ -167,21 +185,12 @@ def _best_match(tokens: Tokens, i: int, rules: tuple[Rule, ...], stop: int) -> t
     if best is _UNSEEN:
         if len(_best_by_window) >= _WINDOWS_KEPT:
             _best_by_window.clear()
-        best = _best_by_window[key] = _relative(_match_at(tokens, i, rules), -i)
-    return _relative(best, i)
+        best = _best_by_window[key] = _match_at(tokens, i, rules)
+    return best
 
 
-def _relative(best: tuple | None, shift: int) -> tuple | None:
-    """A best match with its item indices moved by ``shift``."""
-    if best is None:
-        return None
-    frame, rule, first, end, match_end, body = best
-    if body is not None:
-        body = (body[0] + shift, body[1] + shift)
-    return frame, rule, first + shift, end + shift, match_end + shift, body
-
-
-def _match_at(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple | None:
+def _match_at(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple[Rule, tuple] | None:
+    """The first of the longest matches at item ``i`` whose builder accepts it."""
     best = None
     best_len = 0
     render = tokens.render
@@ -193,10 +202,7 @@ def _match_at(tokens: Tokens, i: int, rules: tuple[Rule, ...]) -> tuple | None:
         built = _build(tokens, i, rule, m)
         if built is None:
             continue
-        frame, ext_first, ext_end, end, body = built
-        if body is not None:
-            body = (body[0] + i, body[1] + i)
-        best = (frame, rule, ext_first + i, ext_end + i, end + i, body)
+        best = (rule, built)
         best_len = m.end() - pos
     return best
 
