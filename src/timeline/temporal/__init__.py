@@ -70,22 +70,23 @@ def _resolve_all(
         if res.type == "DURATION" and f.body_start is not None:
             start = f.body_start  # بعد أقل من أسبوع [من الهجوم]: the duration without بعد
         kept.append(f)
+        # positional: a frozen dataclass takes 14 keywords at twice the cost
         out.append(
             Timex(
-                timex_id=f"{article_id}/t{len(out) + 1}",
-                article_id=article_id,
-                text=raw[start : f.end],
-                start=start,
-                end=f.end,
-                type=res.type,
-                value=res.value,
-                mod=res.mod,
-                granularity=res.granularity,
-                date_start=res.start,
-                date_end=res.end,
-                anchor="dct",
-                rule_id=f.rule.id,
-                tense=tense,
+                f"{article_id}/t{len(out) + 1}",  # timex_id
+                article_id,
+                raw[start : f.end],  # text
+                start,
+                f.end,
+                res.type,
+                res.value,
+                res.mod,
+                res.granularity,
+                res.start,  # date_start
+                res.end,  # date_end
+                "dct",  # anchor
+                f.rule.id,  # rule_id
+                tense,
             )
         )
     return kept, out
