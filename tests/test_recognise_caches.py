@@ -124,16 +124,24 @@ def test_recognise_as_without_caches_on_news_like_text(parts):
 
 
 @pytest.mark.parametrize("i", range(len(_texts())))
-def test_no_rule_that_matches_is_filtered_out(i):
+def test_no_rule_that_matches_is_filtered_out_nor_reads_past_its_reach(i):
     _, tokens = analyse(_texts()[i])
     info, offsets = tokens.info, tokens.offsets
     for k, w in enumerate(info):
         after = offsets[k] + len(w.piece)
         nxt = info[k + 1] if k + 1 < len(info) and offsets[k + 1] == after else None
-        kept = _opening(w, nxt)
+        kept, reach = _opening(w, nxt)
+        # what the rules can read: the window up to ``reach`` items or the next plain
+        end = offsets[k + reach] if reach and k + reach < len(info) else len(tokens.render)
+        plain = tokens.render.find("<>", offsets[k])
+        window = tokens.render[: min(end, plain) if plain >= 0 else end]
         for rule in _candidates(w.classes):
-            if rule.regex.match(tokens.render, offsets[k]):
+            m = rule.regex.match(tokens.render, offsets[k])
+            if m:
                 assert rule in kept, (rule.id, w.classes, nxt and nxt.classes)
+            if rule in kept:
+                cut = rule.regex.match(window, offsets[k])
+                assert (cut and cut.regs) == (m and m.regs), (rule.id, reach)
 
 
 def test_memos_follow_the_dct():

@@ -21,23 +21,26 @@ from timeline.temporal.resolve import Frame
 from timeline.temporal.tokens import PLAIN, Tokens, Word, tokenize
 
 # The best match at an item depends only on the window from there to the next
-# plain token: no rule matches across one ("<>" has no class), and builders read
-# only the items a match covers. A window is its rendering and the text its items
-# span, and news repeats windows (في مارس، الأسبوع الماضي, a bare weekday): after
-# 1,000 articles three in four are known, so the regexes and builders run for the
-# new ones only. Results are kept relative to the item, and the cache is dropped
-# when it grows that large (about 360 bytes a window: under 20 MB).
+# plain token (no rule matches across one: "<>" has no class), and within it on
+# the items the rules tried there can read (grammar's ``reach``: at most 23, 5 for
+# digit dates), builders reading only the items of a match. A window is those
+# items' rendering and the text they span, and news repeats windows (في مارس،
+# الأسبوع الماضي, a bare weekday), as do dense pages (1/12/2021/…): regexes and
+# builders run for new windows only. Results are kept relative to the item, and
+# the cache is dropped when it grows that large (a few hundred bytes a window).
 _WINDOWS_KEPT = 50_000
-_WINDOW_CHARS = 400  # renderings longer than this are not cached
+_WINDOW_CHARS = 400  # windows of rules without a reach: longer ones are not cached
 _best_by_window: dict[tuple[str, str], tuple | None] = {}
 _UNSEEN = object()
 # What a builder made of a match, by rule, matched items and (with lookahead)
 # group spans: see _build. Bounded like the windows.
 _built: dict[tuple, tuple | None] = {}
 # The rules worth trying at an item, by its rendering and the next item's (PLAIN
-# if none follows): a rendering stands for one tuple of classes, and is hashed once.
-_rules_by_pieces: dict[str, dict[str, tuple[Rule, ...]]] = {}
-_NONE: dict[str, tuple[Rule, ...]] = {}  # no rule starts with these classes
+# if none follows; a rendering stands for one tuple of classes, and is hashed
+# once), with how many items from there they can read.
+_rules_by_pieces: dict[str, dict[str, tuple[tuple[Rule, ...], int | None]]] = {}
+_NONE: dict[str, tuple[tuple[Rule, ...], int | None]] = {}  # no rule starts with these
+_NO_RULES = ((), None)
 # The rules (by order) whose pattern looks ahead: their groups may lie past the
 # match. Filled by _candidates, which every rule passes before it is matched.
 _LOOKAHEAD: set[int] = set()
@@ -71,9 +74,9 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
     at: list[int] = []
     picked: list[Rule] = []
     made: list[tuple] = []
-    render = tokens.render
-    offsets = tokens.offsets
-    info = tokens.info
+    render, text, offsets, info = tokens.render, tokens.text, tokens.offsets, tokens.info
+    items, widths, bounds = tokens.items, tokens.widths, tokens.bounds
+    windows = _best_by_window
     last = len(info) - 1
     plain = -1  # where the window of the current item ends: the next PLAIN, or the end
     for i, w in enumerate(info):
@@ -86,9 +89,9 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
         # The rules worth trying depend on this item and the next (see rule_openings).
         after = pos + len(w.piece)
         nxt = info[i + 1] if i < last and offsets[i + 1] == after else None
-        rules = by_next.get(nxt.piece if nxt else PLAIN)
-        if rules is None:
-            rules = by_next[nxt.piece if nxt else PLAIN] = _opening(w, nxt)
+        rules, reach = by_next.get(nxt.piece if nxt else PLAIN) or _NO_RULES
+        if reach is None:
+            rules, reach = by_next[nxt.piece if nxt else PLAIN] = _opening(w, nxt)
         if not rules:
             continue
         if plain < pos:
@@ -96,10 +99,21 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
             plain = render.find(PLAIN, pos)
             if plain < 0:
                 plain = len(render)
-        if plain - pos > _WINDOW_CHARS:
-            # A long window (a page of 1/1/1/…, no plain token for thousands of
-            # items) is never repeated and would make each item cost its length:
-            # matched uncached (what builders make of its matches is, in _build).
+        if reach:
+            # _best_match inlined: this runs for every item of a dense page
+            stop = offsets[i + reach] if i + reach <= last else len(render)
+            window = render[pos : stop if stop < plain else plain]
+            j = i + window.count("<") - 1  # the last item of the window
+            key = (window, text[bounds[2 * items[i] + 1] : bounds[2 * (items[j] + widths[j])]])
+            best = windows.get(key, _UNSEEN)
+            if best is _UNSEEN:
+                if len(windows) >= _WINDOWS_KEPT:
+                    windows.clear()
+                best = windows[key] = _match_at(tokens, i, rules)
+        elif plain - pos > _WINDOW_CHARS:
+            # A long window (no plain token for thousands of items) is never
+            # repeated and would make each item cost its length: matched uncached
+            # (what builders make of its matches is, in _build).
             best = _match_at(tokens, i, rules)
         else:
             best = _best_match(tokens, i, rules, plain)
@@ -107,7 +121,6 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
             at.append(i)
             picked.append(best[0])
             made.append(best[1])
-    items, widths = tokens.items, tokens.widths
     count = len(at)
 
     def wider(c: int) -> int:
@@ -156,26 +169,30 @@ def _candidates(classes: tuple[str, ...]) -> tuple[Rule, ...]:
     return tuple(rules[order] for order in sorted(rules))
 
 
-def _opening(w: Word, nxt: Word | None) -> tuple[Rule, ...]:
-    """The rules, in priority order, that can match at an item ``w`` followed by ``nxt``."""
+def _opening(w: Word, nxt: Word | None) -> tuple[tuple[Rule, ...], int]:
+    """The rules, in priority order, that can match at an item ``w`` followed by
+    ``nxt``, and how many items from ``w`` on they can read (0: no bound; at least
+    2, so the window shows the next item, which chose the rules)."""
     openings = rule_openings()
     after = nxt.classes if nxt is not None else ()
     out = []
+    reach = 2
     for rule in _candidates(w.classes):
-        singles, pairs = openings[rule.order]
+        singles, pairs, rule_reach = openings[rule.order]
         if any(c in singles for c in w.classes) or any(
             (a, b) in pairs for a in w.classes for b in after
         ):
             out.append(rule)
-    return tuple(out)
+            reach = max(reach, rule_reach) if reach and rule_reach else 0
+    return tuple(out), reach
 
 
 def _best_match(
     tokens: Tokens, i: int, rules: tuple[Rule, ...], stop: int
 ) -> tuple[Rule, tuple] | None:
     """The rule of the best match at item ``i`` and what its builder made (see
-    _build), or None; ``stop`` is where the window of item ``i`` ends in the
-    rendering."""
+    _build), or None; ``stop`` is where the items the rules can read end in the
+    rendering (recognise has a copy of this for rules with a reach)."""
     pos = tokens.offsets[i]
     window = tokens.render[pos:stop]
     last = i + window.count("<") - 1  # every item renders as one "<…>"
