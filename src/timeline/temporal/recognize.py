@@ -143,17 +143,21 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
         chosen.append(c)
     chosen.sort(key=lambda c: at[c] + made[c][1])
     found: list[Found] = []
+    raw_span = norm.raw_span
     for c in chosen:
         i = at[c]
-        frame, ext_first, ext_end, _, body = made[c]
+        frame, ext_first, ext_last, _, body = made[c]
         ext_first += i
-        tok_start, tok_end = tokens.token_range(ext_first, ext_end + i - 1)
-        first = tokens.start(tok_start) + info[ext_first].lead
-        start, stop = norm.raw_span(first, tokens.end(tok_end - 1))
+        ext_last += i - 1
+        # tokens.token_range, start and end, inlined (token k spans bounds[2k+1:2k+2])
+        tok_start, tok_end = items[ext_first], items[ext_last] + widths[ext_last]
+        start, stop = raw_span(
+            bounds[2 * tok_start + 1] + info[ext_first].lead, bounds[2 * tok_end]
+        )
         body_start = None
         if body:
-            body_tok = items[body[0] + i]
-            body_start = norm.raw_index(tokens.start(body_tok) + info[body[0] + i].lead)
+            b = body[0] + i
+            body_start = norm.raw_index(bounds[2 * items[b] + 1] + info[b].lead)
         found.append(Found(frame, picked[c], tok_start, tok_end, start, stop, body_start))
     return found
 
