@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import NamedTuple
 
 import yaml
 
@@ -63,8 +64,29 @@ class Family:
     dct: str | None = None  # the anchor the examples are written for
 
 
+class _Lang(NamedTuple):
+    """A pattern's regex and what the recogniser needs to know of it to skip work.
+
+    Lookaheads count as matching nothing for ``first``, ``singles`` and ``pairs``
+    (so those sets can only be too large, never too small) and as tokens read
+    for ``reach``.
+    """
+
+    regex: str
+    first: set[str]  # the classes a match can start with (FIRST)
+    nullable: bool  # whether it can match nothing
+    singles: set[str]  # the classes it can match as a single token
+    pairs: set[tuple[str, str]]  # the classes its first two tokens can have
+    reach: int | None  # the most tokens any attempt looks at (None: no bound)
+
+
+def _add(a: int | None, b: int | None) -> int | None:
+    return None if a is None or b is None else a + b
+
+
 class _Compiler:
-    """Recursive-descent translation of one pattern, tracking its FIRST set."""
+    """Recursive-descent translation of one pattern, tracking its FIRST set (and the
+    rest of _Lang)."""
 
     def __init__(self, text: str, macros: dict[str, str]):
         self.tokens = self._lex(text)
@@ -92,67 +114,105 @@ class _Compiler:
         self.i += 1
         return tok
 
-    def alternation(self) -> tuple[str, set[str], bool]:
+    def alternation(self) -> _Lang:
         parts = [self.sequence()]
         while self.peek() == ("op", "|"):
             self.take()
             parts.append(self.sequence())
-        regex = "|".join(p[0] for p in parts)
-        return regex, set().union(*(p[1] for p in parts)), any(p[2] for p in parts)
+        reaches = [p.reach for p in parts]
+        return _Lang(
+            "|".join(p.regex for p in parts),
+            set().union(*(p.first for p in parts)),
+            any(p.nullable for p in parts),
+            set().union(*(p.singles for p in parts)),
+            set().union(*(p.pairs for p in parts)),
+            None if None in reaches else max(reaches),
+        )
 
-    def sequence(self) -> tuple[str, set[str], bool]:
+    def sequence(self) -> _Lang:
         regex, first, nullable = "", set(), True
+        singles: set[str] = set()
+        pairs: set[tuple[str, str]] = set()
+        reach: int | None = 0
         while (tok := self.peek()) is not None and tok not in (("op", "|"), ("op", ")")):
-            item, item_first, item_nullable = self.item()
-            regex += item
+            item = self.item()
+            regex += item.regex
+            # a word of the sequence so far, then one of the item
+            pairs |= {(a, b) for a in singles for b in item.first}
             if nullable:
-                first |= item_first
-            nullable = nullable and item_nullable
-        return regex, first, nullable
+                pairs |= item.pairs
+            singles = (singles if item.nullable else set()) | (item.singles if nullable else set())
+            if nullable:
+                first |= item.first
+            nullable = nullable and item.nullable
+            reach = _add(reach, item.reach)
+        return _Lang(regex, first, nullable, singles, pairs, reach)
 
-    def item(self) -> tuple[str, set[str], bool]:
+    def item(self) -> _Lang:
         kind, text = self.take()
         if kind == "op" and text in "&!":
             if self.take() != ("op", "("):
                 raise GrammarError(f"'{text}' must be followed by '('")
-            inner, _, _ = self.alternation()
+            inner = self.alternation()
             self.take()
-            return ("(?=" if text == "&" else "(?!") + inner + ")", set(), True
+            regex = ("(?=" if text == "&" else "(?!") + inner.regex + ")"
+            return _Lang(regex, set(), True, set(), set(), inner.reach)
         name = None
         if kind == "name":
             name = text
             kind, text = self.take()
         if kind == "op" and text == "(":
-            atom, first, nullable = self.alternation()
+            lang = self.alternation()
             if self.take() != ("op", ")"):
                 raise GrammarError("unbalanced parentheses")
-            atom = f"(?:{atom})"
+            lang = lang._replace(regex=f"(?:{lang.regex})")
         elif kind == "cls" and text in self.macros:
-            sub = _Compiler(self.macros[text], self.macros)
-            inner, first, nullable = sub.alternation()
-            atom = f"(?:{inner})"
+            lang = _Compiler(self.macros[text], self.macros).alternation()
+            lang = lang._replace(regex=f"(?:{lang.regex})")
         elif kind == "cls" and text in LETTER:
-            atom, first, nullable = f"(?:<[^>]*{LETTER[text]}[^>]*>)", {text}, False
+            lang = _Lang(f"(?:<[^>]*{LETTER[text]}[^>]*>)", {text}, False, {text}, set(), 1)
         else:
             raise GrammarError(f"unknown class or macro {text!r}")
         if name:
-            atom = f"(?P<{name}>{atom})"
+            lang = lang._replace(regex=f"(?P<{name}>{lang.regex})")
         if (q := self.peek()) is not None and q[0] == "op" and q[1] in "?*+":
             self.take()
-            atom += q[1]
-            nullable = nullable or q[1] in "?*"
-        return atom, first, nullable
+            lang = lang._replace(regex=lang.regex + q[1], nullable=lang.nullable or q[1] in "?*")
+            if q[1] in "*+":  # two words in a row, and no bound on the tokens read
+                pairs = lang.pairs | {(a, b) for a in lang.singles for b in lang.first}
+                lang = lang._replace(pairs=pairs, reach=None)
+        return lang
+
+
+def _compile(pattern: str, macros: dict[str, str]) -> _Lang:
+    c = _Compiler(pattern, macros)
+    lang = c.alternation()
+    if c.i != len(c.tokens):
+        raise GrammarError(f"unexpected {c.tokens[c.i][1]!r}")
+    if lang.nullable:
+        raise GrammarError("pattern can match nothing")
+    return lang
 
 
 def compile_pattern(pattern: str, macros: dict[str, str]) -> tuple[re.Pattern[str], frozenset[str]]:
     """Compile a pattern to a regex over token renderings, plus its FIRST set."""
-    c = _Compiler(pattern, macros)
-    regex, first, nullable = c.alternation()
-    if c.i != len(c.tokens):
-        raise GrammarError(f"unexpected {c.tokens[c.i][1]!r}")
-    if nullable:
-        raise GrammarError("pattern can match nothing")
-    return re.compile(regex), frozenset(first)
+    lang = _compile(pattern, macros)
+    return re.compile(lang.regex), frozenset(lang.first)
+
+
+class Openings(NamedTuple):
+    """How a rule's matches can begin, and how far an attempt can look."""
+
+    singles: frozenset[str]  # the classes a match can be one token of
+    pairs: frozenset[tuple[str, str]]  # the classes its first two tokens can have
+    reach: int | None  # the most tokens (items) an attempt reads; None: no bound
+
+
+def pattern_openings(pattern: str, macros: dict[str, str]) -> Openings:
+    """How a match of ``pattern`` can begin (lookaheads ignored: supersets), and the
+    most tokens an attempt to match it can look at (lookaheads counted)."""
+    lang = _compile(pattern, macros)
+    return Openings(frozenset(lang.singles), frozenset(lang.pairs), lang.reach)
 
 
 def _read(name: str) -> dict:
@@ -202,3 +262,20 @@ def rules_by_first() -> dict[str, tuple[Rule, ...]]:
             for cls in rule.first:
                 table.setdefault(cls, []).append(rule)
     return {cls: tuple(rules) for cls, rules in table.items()}
+
+
+@cache
+def rule_openings() -> dict[int, Openings]:
+    """Every rule's :func:`pattern_openings`, by its order.
+
+    A rule can match at a token only if one of its classes is a single class of
+    the rule, or one of its classes and one of the next token's make a pair: the
+    recogniser tries a rule's regex only then. What an attempt finds depends on
+    the ``reach`` tokens from where it starts and on nothing further.
+    """
+    macros = _read("macros.yaml")
+    return {
+        rule.order: pattern_openings(rule.pattern, macros)
+        for fam in families()
+        for rule in fam.rules
+    }

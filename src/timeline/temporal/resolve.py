@@ -57,6 +57,25 @@ def resolve(frame: Frame, anchor: date, tense: str = "past") -> Resolution | Non
     >>> resolve(Frame("calendar", weekday=5, direction="past"), date(2020, 12, 19)).value
     '2020-12-18'
     """
+    key = (frame, anchor, tense)
+    hit = _resolved.get(key, _UNSEEN)
+    if hit is _UNSEEN:
+        if len(_resolved) >= _RESOLVED_KEPT:
+            _resolved.clear()
+        hit = _resolved[key] = _resolve(frame, anchor, tense)
+    return hit
+
+
+# resolve is a pure function of its arguments, and the same few frames meet the
+# same anchor over and over (أمس, a bare weekday, الشهر الماضي in every article of
+# a day; a page of 1/12/2021): results are remembered, the cache dropped when it
+# grows this large (about 400 bytes an entry).
+_RESOLVED_KEPT = 50_000
+_resolved: dict[tuple[Frame, date, str], Resolution | None] = {}
+_UNSEEN = object()
+
+
+def _resolve(frame: Frame, anchor: date, tense: str) -> Resolution | None:
     try:
         res = _RESOLVERS[frame.kind](frame, anchor, tense)
     except (ValueError, OverflowError):  # e.g. 31 April, a Hijri year outside the table

@@ -23,6 +23,7 @@ _AFTER = 4
 class _Cues:
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
+    phrases_by_first: dict[str, tuple[tuple[str, ...], ...]]
     prefixes: tuple[str, ...]
     not_future: frozenset[str]
     not_future_stems: tuple[str, ...]
@@ -39,9 +40,13 @@ def _cues() -> _Cues:
             words.update(clitic_forms(parts[0]))
         else:
             phrases.append(parts)
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase)
     return _Cues(
         words=frozenset(words),
         phrases=tuple(phrases),
+        phrases_by_first={w: tuple(ps) for w, ps in by_first.items()},
         prefixes=tuple(norm(p) for p in data["future_prefix"]),
         not_future=frozenset(f for w in data["not_future"] for f in clitic_forms(norm(w))),
         not_future_stems=tuple(norm(s) for s in data["not_future_stems"]),
@@ -49,8 +54,24 @@ def _cues() -> _Cues:
     )
 
 
+# is_future_word is asked about the same words over and over (every token near a
+# bare date, every trigger): the answer is remembered per spelling, the cache
+# dropped when it grows this large (words are unbounded; about 150 bytes each).
+_FUTURE_KEPT = 100_000
+_future: dict[str, bool] = {}
+
+
 def is_future_word(word: str) -> bool:
     """Whether one token marks the future (سيزور، وستعقد، سوف)."""
+    hit = _future.get(word)
+    if hit is None:
+        if len(_future) >= _FUTURE_KEPT:
+            _future.clear()
+        hit = _future[word] = _is_future_word(word)
+    return hit
+
+
+def _is_future_word(word: str) -> bool:
     cues = _cues()
     if word in cues.words:
         return True
@@ -86,17 +107,45 @@ def clause_tense(tokens: Tokens, start: int, end: int) -> str:
     return "future" if _cue_in(tokens, before, start) or _cue_in(tokens, after, start) else "past"
 
 
-def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
+# What a word is to _cue_in, remembered per spelling (most words near a date
+# are none of these): a clause opener, a future word, or the first word of a
+# future phrase; 0 for none.
+_OPENER, _FUTURE, _PHRASE = 1, 2, 3
+_cue_kinds: dict[str, int] = {}
+
+
+def _cue_kind(word: str) -> int:
     cues = _cues()
+    if word in cues.openers:
+        kind = _OPENER
+    elif is_future_word(word):
+        kind = _FUTURE
+    elif word in cues.phrases_by_first:
+        kind = _PHRASE
+    else:
+        kind = 0
+    if len(_cue_kinds) >= _FUTURE_KEPT:
+        _cue_kinds.clear()
+    _cue_kinds[word] = kind
+    return kind
+
+
+def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
     words = tokens.words
+    kinds = _cue_kinds
     for k in ks:
         word = words[k]
-        if word in cues.openers:
+        kind = kinds.get(word)
+        if kind is None:
+            kind = _cue_kind(word)
+        if not kind:
+            continue
+        if kind == _OPENER:
             # من المقرر أن / يعتزم أن: the cue governs the clause it opens
             return k > 0 and k < at and is_future_word(words[k - 1])
-        if is_future_word(word):
+        if kind == _FUTURE:
             return True
-        for phrase in cues.phrases:
-            if word == phrase[0] and tuple(words[k : k + len(phrase)]) == phrase:
+        for phrase in _cues().phrases_by_first[word]:
+            if tuple(words[k : k + len(phrase)]) == phrase:
                 return True
     return False
