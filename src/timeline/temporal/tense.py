@@ -28,6 +28,7 @@ class _Cues:
     not_future: frozenset[str]
     not_future_stems: tuple[str, ...]
     openers: frozenset[str]
+    comparatives: frozenset[str]
 
 
 @cache
@@ -51,6 +52,7 @@ def _cues() -> _Cues:
         not_future=frozenset(f for w in data["not_future"] for f in clitic_forms(norm(w))),
         not_future_stems=tuple(norm(s) for s in data["not_future_stems"]),
         openers=frozenset(f for w in data["clause_openers"] for f in clitic_forms(norm(w))),
+        comparatives=frozenset(norm(w) for w in data["comparatives"]),
     )
 
 
@@ -143,9 +145,19 @@ def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:
         if kind == _OPENER:
             # من المقرر أن / يعتزم أن: the cue governs the clause it opens
             return k > 0 and k < at and is_future_word(words[k - 1])
+        if _compared(words, k):
+            continue
         if kind == _FUTURE:
             return True
         for phrase in _cues().phrases_by_first[word]:
             if tuple(words[k : k + len(phrase)]) == phrase:
                 return True
     return False
+
+
+def _compared(words: list[str], k: int) -> bool:
+    """Whether the cue at ``k`` follows a comparative (أطول من المتوقع، أكثر من المقرر)."""
+    comparatives = _cues().comparatives
+    if k > 0 and words[k - 1] in comparatives:
+        return True
+    return k > 1 and words[k - 1] == "من" and words[k - 2] in comparatives
