@@ -117,6 +117,9 @@ class _Index:
     weak_words: frozenset[str]
     words: dict[str, Word]
     multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
+    # word → (its Word, its reach or 0 if strong, the phrases it starts): all that the
+    # tokenizer asks of a known word, in one lookup
+    plan: dict[str, tuple[Word, int, tuple[tuple[tuple[str, ...], Word], ...]]]
 
 
 @cache
@@ -138,7 +141,11 @@ def _index(lexicon: Lexicon) -> _Index:
             reach = max(REACH[c] for c in classes) + longest - 1
             weak[first] = max(weak.get(first, 0), reach)
     keys = frozenset(words) | frozenset(lexicon.multi)
-    return _Index(keys, weak, frozenset(weak), words, multi)
+    plan = {
+        w: (words.get(w) or _make_word(lexicon, w, ()), weak.get(w, 0), multi.get(w, ()))
+        for w in keys
+    }
+    return _Index(keys, weak, frozenset(weak), words, multi, plan)
 
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
@@ -184,7 +191,7 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
     # single marks that fail isascii); filter keeps this scan in C.
     digits = filter(str.isdigit, filter(str.isascii, unique - hits))
     hits.update(w for w in digits if len(w) <= _MAX_DIGITS)
-    weak, multi, known = index.weak, index.multi, index.words
+    plan, digit_words = index.plan, _digit_words
     strong = hits - index.weak_words
     ks = list(compress(range(len(words)), map(hits.__contains__, words)))
     anchors = [k for k in ks if words[k] in strong]
@@ -199,19 +206,21 @@ def tokenize(text: str, lexicon: Lexicon) -> Tokens:
         if k < next_free:
             continue
         word = words[k]
-        if word not in strong:
-            reach = weak[word]
-            near = bisect_right(anchors, k + reach)
-            if not near or anchors[near - 1] < k - reach:
-                continue
-        w = None
-        width = 1
-        for phrase, phrase_word in multi.get(word, ()):
-            if tuple(words[k : k + len(phrase)]) == phrase:
-                w, width = phrase_word, len(phrase)
-                break
-        if w is None:
-            w = known.get(word) or _digit_word(lexicon, word)
+        known = plan.get(word)
+        if known is None:  # a number
+            w = digit_words.get(word) or _digit_word(lexicon, word)
+            width = 1
+        else:
+            w, reach, phrases = known
+            if reach:
+                near = bisect_right(anchors, k + reach)
+                if not near or anchors[near - 1] < k - reach:
+                    continue
+            width = 1
+            for phrase, phrase_word in phrases:
+                if tuple(words[k : k + len(phrase)]) == phrase:
+                    w, width = phrase_word, len(phrase)
+                    break
         if not w.classes:
             continue
         if k > next_free and pieces:
