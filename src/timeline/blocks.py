@@ -194,18 +194,6 @@ def split_by_block(keys: pa.Table) -> tuple[pa.Table, pa.Table]:
     return blocked, undated
 
 
-@dataclass
-class _Rows:
-    """The clusters and mentions of some keys rows, rebuilt as Python objects."""
-
-    ids: list[str]
-    clusters: list[Cluster]
-    n_blocks: list[int]
-    mentions: dict[str, Mention]
-    codes: dict[str, tuple[str, str]]
-    seq: dict[str, int]
-
-
 _PARTICIPANTS = _KEY_FIELDS.index("participants")
 _PERSONS = _KEY_FIELDS.index("persons")
 _MENTION_FIELDS = (
@@ -224,8 +212,55 @@ _MENTION_FIELDS = (
 )
 
 
+@dataclass
+class _Rows:
+    """The clusters of some keys rows, rebuilt as Python objects, and their mentions' rows."""
+
+    ids: list[str]
+    clusters: list[Cluster]
+    n_blocks: list[int]
+    row_of: dict[str, int]  # mention id → its row
+    m_cols: dict[str, list[Any]]  # _MENTION_FIELDS, as Python lists (empty: not read)
+    strings: dict[str, str]
+
+    def mentions(self, keys: Iterable[Key]) -> tuple[dict[str, Mention], dict[str, tuple], dict]:
+        """The mentions, codes and seq of ``keys``, rebuilt as ``build_events`` reads them.
+
+        Made only for the groups whose events are made: a cluster of several
+        blocks is placed in each, but its event is made in one.
+        """
+        cols, strings = self.m_cols, self.strings
+        mentions: dict[str, Mention] = {}
+        codes: dict[str, tuple[str, str]] = {}
+        seq: dict[str, int] = {}
+        for key in keys:
+            mid = key.mention_id
+            i = self.row_of[mid]
+            seq[mid] = cols["seq"][i]
+            mentions[mid] = Mention(
+                mention_id=mid,
+                article_id=key.article_id,
+                event_type=cols["m_event_type"][i],
+                status="occurred",
+                trigger="",
+                start=0,
+                end=0,
+                sentence=cols["m_sentence"][i],
+                date_value=cols["m_date_value"][i],
+                granularity=cols["m_granularity"][i],
+                date_start=cols["m_date_start"][i],
+                date_end=cols["m_date_end"][i],
+                participants=tuple([strings.setdefault(v, v) for v in cols["m_participants"][i]]),
+                location=cols["m_location"][i],
+                published=cols["m_published"][i],
+            )
+            if cols["plover"][i] is not None:
+                codes[mid] = (cols["plover"][i], cols["cameo"][i])
+        return mentions, codes, seq
+
+
 def _rebuild(table: pa.Table, *, with_mentions: bool) -> _Rows:
-    """Each cluster of ``table`` (its keys in their order), and its mentions if asked.
+    """Each cluster of ``table`` (its keys in their order), and its mentions' rows if asked.
 
     One pass over the rows with positional constructors: this runs on every
     keys row of the corpus, and a dict of fields per row cost as much as the
@@ -250,7 +285,10 @@ def _rebuild(table: pa.Table, *, with_mentions: bool) -> _Rows:
             rows_of[cid] = [i]
         else:
             found.append(i)
-    out = _Rows([], [], [], {}, {}, {})
+    m_cols = (
+        {name: table.column(name).to_pylist() for name in _MENTION_FIELDS} if with_mentions else {}
+    )
+    out = _Rows([], [], [], {k.mention_id: i for i, k in enumerate(keys)}, m_cols, strings)
     for cid, rows in rows_of.items():
         if any(positions[a] > positions[b] for a, b in pairwise(rows)):
             rows.sort(key=positions.__getitem__)
@@ -260,32 +298,6 @@ def _rebuild(table: pa.Table, *, with_mentions: bool) -> _Rows:
         out.ids.append(cid)
         out.clusters.append(cluster)
         out.n_blocks.append(n_blocks[rows[0]])
-    if not with_mentions:
-        return out
-    m_cols = [table.column(name).to_pylist() for name in _MENTION_FIELDS]
-    for key, m in zip(keys, zip(*m_cols, strict=True), strict=True):
-        seq, etype, sentence, value, gran, start, end, who, where, published, plover, cameo = m
-        mid = key.mention_id
-        out.seq[mid] = seq
-        out.mentions[mid] = Mention(
-            mention_id=mid,
-            article_id=key.article_id,
-            event_type=etype,
-            status="occurred",
-            trigger="",
-            start=0,
-            end=0,
-            sentence=sentence,
-            date_value=value,
-            granularity=gran,
-            date_start=start,
-            date_end=end,
-            participants=tuple([strings.setdefault(v, v) for v in who]),
-            location=where,
-            published=published,
-        )
-        if plover is not None:
-            out.codes[mid] = (plover, cameo)
     return out
 
 
@@ -333,9 +345,10 @@ def _groups_events(rows: _Rows, groups: Iterable[list[Cluster]]) -> BlockGroups:
     for found in groups:
         found.sort(key=order_key)
         grouped.append([k for c in found for k in c.keys])
-    events, assigned = build_events(grouped, rows.mentions, rows.codes)
+    mentions, codes, seq = rows.mentions(k for keys in grouped for k in keys)
+    events, assigned = build_events(grouped, mentions, codes)
     mids = list(assigned)
-    return BlockGroups(events, [rows.seq[m] for m in mids], mids, [assigned[m] for m in mids])
+    return BlockGroups(events, [seq[m] for m in mids], mids, [assigned[m] for m in mids])
 
 
 def block_events(

@@ -61,11 +61,20 @@ def with_bucket(events: pa.Table) -> pa.Table:
 
 
 def _tables(groups: list[BlockGroups]) -> tuple[pa.Table, pa.Table]:
-    """Events with their bucket, and event ids with their part: what the spills take."""
-    events = pa.concat_tables([g.events_table() for g in groups])
-    pairs = pa.concat_tables([g.assignments() for g in groups])
+    """Events with their bucket, and event ids with their part: what the spills take.
+
+    One table for all the blocks of a task: a table per block cost more than
+    its rows (most blocks make a few events).
+    """
+    joined = BlockGroups(
+        [e for g in groups for e in g.events],
+        [s for g in groups for s in g.seq],
+        [m for g in groups for m in g.mention_ids],
+        [e for g in groups for e in g.event_ids],
+    )
+    pairs = joined.assignments()
     part = pc.divide(pairs.column("seq"), pa.scalar(PART, pa.int64()))
-    return with_bucket(events), pairs.append_column("part", part)
+    return with_bucket(joined.events_table()), pairs.append_column("part", part)
 
 
 # -- the worker side -------------------------------------------------------------------

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 __all__ = ["BUDGET", "Piece", "Spill", "Staged", "close_readers", "read_piece"]
 
-BUDGET = 48 << 20
+BUDGET = 16 << 20
 """Bytes of rows a :class:`Spill` buffers before it writes a run."""
 
 
