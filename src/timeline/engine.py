@@ -48,6 +48,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -385,10 +386,16 @@ def run(
 
         started = time.perf_counter()
         events_sink = sink("events.parquet", _table_schema("events", run_info))
-        for piece in events.pieces():
-            events_sink.write(sort_events(read_piece(piece)))
-        events_sink.close()
         mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
+
+        def write_events() -> None:
+            for piece in events.pieces():
+                events_sink.write(sort_events(read_piece(piece)))
+            events_sink.close()
+
+        # Sorting and encoding run in Arrow without the GIL: the events file is
+        # written by a thread while this one writes the mentions.
+        writer = stack.enter_context(ThreadPoolExecutor(1)).submit(write_events)
         event_ids = _EventIds(assigned.pieces())
         column = tables.MENTIONS_SCHEMA.get_field_index("event_id")
         done = 0
@@ -398,6 +405,7 @@ def run(
             mentions.write(table.set_column(column, "event_id", found))
             done += table.num_rows
         mentions.close()
+        writer.result()
 
         finals = {
             "timexes": timexes.sink.path,
