@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from timeline import engine, pipeline, spill, tables
+from timeline import dedup_pool, engine, pipeline, spill, tables
 from timeline.corpus import read_corpus
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -148,6 +148,23 @@ def test_failure_in_final_pass_leaves_previous_outputs(
     with pytest.raises(RuntimeError, match="disk on fire"):
         engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
     assert _outputs(tmp_path) == before  # no temporaries left, old files untouched
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failure_while_deduplicating_leaves_previous_outputs(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A block that fails in a deduplication worker fails the run, cleanly."""
+    engine.run(RAW, tmp_path, workers=1)
+    before = _outputs(tmp_path)
+
+    def broken(table):
+        raise RuntimeError("block on fire")
+
+    monkeypatch.setattr(dedup_pool, "settle_block", broken)  # forked workers see it too
+    with pytest.raises(RuntimeError, match="block on fire"):
+        engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
+    assert _outputs(tmp_path) == before
 
 
 def test_failure_while_extracting_leaves_previous_outputs(

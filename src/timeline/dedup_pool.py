@@ -39,7 +39,16 @@ from timeline.dedup import better_block
 from timeline.pipeline import collector_paused
 from timeline.spill import Piece, read_piece
 
-__all__ = ["ASSIGNED_SCHEMA", "BUCKETED_EVENTS_SCHEMA", "PART", "deduplicate", "with_bucket"]
+__all__ = [
+    "ASSIGNED_SCHEMA",
+    "BUCKETED_EVENTS_SCHEMA",
+    "PART",
+    "Stats",
+    "Workers",
+    "deduplicate",
+    "with_bucket",
+    "workers",
+]
 
 PART = 65_536
 """Mentions per piece of the event-id lookup (and per row group of the mentions file)."""
@@ -134,7 +143,7 @@ class _Done:
         return True
 
 
-class _Workers:
+class Workers:
     """``n`` single-process pools; ``submit(i, ...)`` runs a task in the i-th process."""
 
     def __init__(self, n: int) -> None:
@@ -162,15 +171,21 @@ class _Workers:
 
 
 @contextmanager
-def _workers(n: int) -> Iterator[_Workers]:
-    workers = _Workers(n)
+def workers(n: int) -> Iterator[Workers]:
+    """``n`` worker processes for :func:`deduplicate` (none for ``n == 1``).
+
+    Made before extraction, the engine forks them while it is small: a process
+    forked later starts with the parent's whole resident set (shared, but
+    counted in its RSS).
+    """
+    pool = Workers(n)
     try:
-        yield workers
+        yield pool
     except BaseException:
-        workers.terminate()
+        pool.terminate()
         raise
     else:
-        workers.close()
+        pool.close()
     finally:
         _HELD.clear()  # workers=1: open groups of a failed run
 
@@ -221,67 +236,72 @@ def _tasks(pieces: list[Piece]) -> Iterator[list[Piece]]:
         yield task
 
 
-def deduplicate(pieces: list[Piece], emit: Emit, workers: int) -> Stats:
-    """Deduplicate the blocks of ``pieces`` (in name order) in ``workers`` processes.
+def deduplicate(pieces: list[Piece], emit: Emit, processes: int | Workers) -> Stats:
+    """Deduplicate the blocks of ``pieces`` (in name order) in worker processes.
 
-    ``emit(events, assigned)`` receives the events (BUCKETED_EVENTS_SCHEMA) and
-    event ids (ASSIGNED_SCHEMA) as they are made, in no particular order.
+    ``processes`` is a number of processes (started and stopped here) or
+    :func:`workers` already started. ``emit(events, assigned)`` receives the
+    events (BUCKETED_EVENTS_SCHEMA) and event ids (ASSIGNED_SCHEMA) as they
+    are made, in no particular order.
     """
+    if isinstance(processes, int):
+        with workers(processes) as pool:
+            return deduplicate(pieces, emit, pool)
+    pool = processes
     stats = Stats()
-    with _workers(workers) as pool:
-        load = [0] * max(1, workers)  # keys rows sent to each worker and not yet back
-        choices: dict[str, _Choice] = {}
-        window: deque[_Block] = deque()
-        placing: deque[tuple[int, int, _Result]] = deque()  # (worker, rows, result)
-        finishing: deque[_Result] = deque()
+    load = [0] * pool.n  # keys rows sent to each worker and not yet back
+    choices: dict[str, _Choice] = {}
+    window: deque[_Block] = deque()
+    placing: deque[tuple[int, int, _Result]] = deque()  # (worker, rows, result)
+    finishing: deque[_Result] = deque()
 
-        def placed(worker: int, rows: int, result: _Result) -> None:
-            got: _Settled = result.get()
-            load[worker] -= rows
-            emit(got.events, got.assigned)
-            kept: dict[int, list[tuple[str, frozenset[str]]]] = {}
-            for name, n_rows, spanning in got.blocks:
-                block = _Block(name, worker, n_rows)
-                for cid, score, n in spanning:
-                    block.spanning.append(cid)
-                    found = choices.get(cid)
-                    if found is None:
-                        choices[cid] = _Choice(score, name, 1, n)
-                    else:
-                        found.seen += 1
-                        if better_block((score, name), (found.score, found.block)):
-                            found.score, found.block = score, name
-                window.append(block)
-                stats.blocks += 1
-                stats.largest_block = max(stats.largest_block, n_rows)
-                stats.largest_window = max(stats.largest_window, sum(b.rows for b in window))
-                while window and all(choices[c].seen == choices[c].n for c in window[0].spanning):
-                    head = window.popleft()
-                    if head.spanning:  # its open groups wait in its worker
-                        ids = frozenset(c for c in head.spanning if choices[c].block == head.name)
-                        kept.setdefault(head.worker, []).append((head.name, ids))
-                    for cid in head.spanning:
-                        found = choices[cid]
-                        found.finished += 1
-                        if found.finished == found.n:
-                            del choices[cid]
-            for target, blocks in kept.items():
-                finishing.append(pool.submit(target, _finish, blocks))
+    def placed(worker: int, rows: int, result: _Result) -> None:
+        got: _Settled = result.get()
+        load[worker] -= rows
+        emit(got.events, got.assigned)
+        kept: dict[int, list[tuple[str, frozenset[str]]]] = {}
+        for name, n_rows, spanning in got.blocks:
+            block = _Block(name, worker, n_rows)
+            for cid, score, n in spanning:
+                block.spanning.append(cid)
+                found = choices.get(cid)
+                if found is None:
+                    choices[cid] = _Choice(score, name, 1, n)
+                else:
+                    found.seen += 1
+                    if better_block((score, name), (found.score, found.block)):
+                        found.score, found.block = score, name
+            window.append(block)
+            stats.blocks += 1
+            stats.largest_block = max(stats.largest_block, n_rows)
+            stats.largest_window = max(stats.largest_window, sum(b.rows for b in window))
+            while window and all(choices[c].seen == choices[c].n for c in window[0].spanning):
+                head = window.popleft()
+                if head.spanning:  # its open groups wait in its worker
+                    ids = frozenset(c for c in head.spanning if choices[c].block == head.name)
+                    kept.setdefault(head.worker, []).append((head.name, ids))
+                for cid in head.spanning:
+                    found = choices[cid]
+                    found.finished += 1
+                    if found.finished == found.n:
+                        del choices[cid]
+        for target, blocks in kept.items():
+            finishing.append(pool.submit(target, _finish, blocks))
 
-        with collector_paused():
-            for task in _tasks(pieces):
-                worker = min(range(len(load)), key=load.__getitem__)
-                rows = sum(p.rows for p in task)
-                load[worker] += rows
-                placing.append((worker, rows, pool.submit(worker, _settle, task)))
-                while len(placing) > _AHEAD * len(load):
-                    placed(*placing.popleft())
-                while finishing and finishing[0].ready():
-                    emit(*finishing.popleft().get())
-            while placing:
+    with collector_paused():
+        for task in _tasks(pieces):
+            worker = min(range(len(load)), key=load.__getitem__)
+            rows = sum(p.rows for p in task)
+            load[worker] += rows
+            placing.append((worker, rows, pool.submit(worker, _settle, task)))
+            while len(placing) > _AHEAD * len(load):
                 placed(*placing.popleft())
-            if window:  # every block of a cluster has been read: cannot happen
-                raise RuntimeError(f"deduplication left block {window[0].name} unfinished")
-            while finishing:
+            while finishing and finishing[0].ready():
                 emit(*finishing.popleft().get())
+        while placing:
+            placed(*placing.popleft())
+        if window:  # every block of a cluster has been read: cannot happen
+            raise RuntimeError(f"deduplication left block {window[0].name} unfinished")
+        while finishing:
+            emit(*finishing.popleft().get())
     return stats

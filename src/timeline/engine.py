@@ -76,6 +76,7 @@ from timeline.corpus import Record, read_corpus
 from timeline.dedup import Key
 from timeline.dedup_pool import ASSIGNED_SCHEMA, BUCKETED_EVENTS_SCHEMA, PART, with_bucket
 from timeline.dedup_pool import deduplicate as deduplicate_blocks
+from timeline.dedup_pool import workers as workers_for_dedup
 from timeline.events.rows import build_events
 from timeline.model import Article, ArticleStatus, Mention, Timex
 from timeline.pipeline import collector_paused, process_article
@@ -339,9 +340,13 @@ def run(
 
     scratch = folder / f".dedup.{secrets.token_hex(8)}.tmp"
     stack = ExitStack()
+    later = ExitStack()  # the deduplication's processes, kept until it is done
     try:
         started = time.perf_counter()
         scratch.mkdir()
+        if workers > 1:
+            _warm_up(backend)  # before any fork: every worker shares what it loads
+        dedup_workers = later.enter_context(workers_for_dedup(workers))
         timexes = _Batched(sink("timexes.parquet", _table_schema("timexes", run_info)))
         articles = _Batched(sink("articles.parquet", _table_schema("articles", run_info)))
         staged = Staged(scratch / "mentions.arrow", tables.MENTIONS_SCHEMA)
@@ -378,7 +383,8 @@ def run(
             events.write(found)
             assigned.write(ids)
 
-        stats = deduplicate_blocks(blocked.pieces(), emit, workers)
+        stats = deduplicate_blocks(blocked.pieces(), emit, dedup_workers)
+        later.close()
         summary.blocks, summary.largest_block = stats.blocks, stats.largest_block
         summary.largest_window = stats.largest_window
         summary.events = events.rows
@@ -418,8 +424,9 @@ def run(
             os.replace(finals[name], final)
             summary.paths[name] = final
         summary.seconds["write"] = time.perf_counter() - started
-    except BaseException:
+    except BaseException as error:
         stack.close()
+        later.__exit__(type(error), error, error.__traceback__)  # stops its processes
         for s in sinks:
             s.abort()
         raise
@@ -446,7 +453,6 @@ def _results(
         finally:
             _analyser = saved
         return
-    _warm_up(backend)
     # Two chunks per worker keep every worker busy while the parent writes.
     throttle = _Throttle(chunks, limit=2 * workers)
     # "spawn" would re-import everything per worker; fork is the Linux default and
