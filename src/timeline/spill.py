@@ -78,6 +78,9 @@ class Spill:
         self.rows += table.num_rows
         if self._bytes >= self._budget:
             self.flush()
+            # the sort's copies are freed now: hand their pages back rather than
+            # keep them in the allocator (a flush briefly holds about three buffers)
+            pa.default_memory_pool().release_unused()
 
     def flush(self) -> None:
         """Write the buffered rows as one run."""
