@@ -17,6 +17,11 @@ groups are those of :func:`timeline.dedup.deduplicate` in memory:
    (:func:`~timeline.dedup.better_block`);
 5. :func:`block_events`: the event rows of the groups of one block, counting
    only the clusters that kept that block, and the event id of each mention.
+
+:func:`settle_block` does 3 and 5 on one block with a single rebuild: the
+events of groups made only of clusters of that block at once, the others
+(:class:`OpenGroups`) once step 4 is known. The local engine uses it in its
+workers (:mod:`timeline.dedup_pool`); the Dask engine runs 3 and 5 as tasks.
 """
 
 from __future__ import annotations
