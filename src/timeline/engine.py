@@ -93,6 +93,9 @@ OUTPUTS = ("timexes", "mentions", "events", "articles")
 
 _STR = pa.string()
 _ROW_GROUP = 65_536  # rows per row group of timexes and articles (a chunk is ~2k)
+# Mentions per row group of the final file: each carries its sentence (~470 bytes a
+# row in memory), and the writer holds a whole encoded row group.
+_MENTIONS_GROUP = 16_384
 
 
 @dataclass(frozen=True)
@@ -405,7 +408,7 @@ def run(
         event_ids = _EventIds(assigned.pieces())
         column = tables.MENTIONS_SCHEMA.get_field_index("event_id")
         done = 0
-        for table in _regroup(staged.batches(), PART):
+        for table in _regroup(staged.batches(), _MENTIONS_GROUP):
             # undated clusters' mentions came with their event id; the others get theirs here
             found = pc.coalesce(table.column(column), event_ids.take(done, table.num_rows))
             mentions.write(table.set_column(column, "event_id", found))
