@@ -37,10 +37,13 @@ Parquet tables (single files, or partitioned folders for Dask), all included. ``
 deduplication. ``worker RSS`` is ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the
 peak of the *largest* single worker process (not a sum; 0 with one worker, which
 runs in the parent; for Dask, the largest reaped process: a worker or its
-nanny). MB are 10^6 bytes. ``speed-up`` is the 1-worker local wall time over
-this row's. ``block keys`` is deduplication's memory in keys rows: the largest
-block, and (local engine) the most rows held at once (a window of consecutive
-blocks, see ``timeline.engine._deduplicate``); it should stay flat as the corpus
+nanny). MB are 10^6 bytes. ``CPU s`` is the CPU time (user + system) of the
+run process, plus that of all its worker processes together: on a shared
+machine it says more than the wall time, which waits for other users' work.
+``speed-up`` is the 1-worker local wall time over this row's. ``block keys`` is
+deduplication's memory in keys rows: the largest block, and (local engine) the
+most rows held at once (a window of consecutive blocks, see
+``timeline.dedup_pool``); it should stay flat as the corpus
 grows while ``occurred`` grows with it.
 
 Progress goes to stderr, the report to stdout.
@@ -93,6 +96,8 @@ class Row:
     largest_block: int = 0
     largest_window: int = 0
     speedup: float | None = None
+    parent_cpu_s: float = 0.0
+    worker_cpu_s: float = 0.0
 
 
 @dataclass
@@ -162,7 +167,11 @@ def run_one(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int)
 
         summary = local.run(corpus, out, workers=workers, chunk_size=chunk_size)
     wall = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
+        "parent_cpu_s": own.ru_utime + own.ru_stime,
+        "worker_cpu_s": children.ru_utime + children.ru_stime,
         "records": summary.records,
         "wall_s": wall,
         "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KB / 1e6,
@@ -208,6 +217,8 @@ def measure(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int)
         events=got["events"],
         largest_block=got["largest_block"],
         largest_window=got["largest_window"],
+        parent_cpu_s=got["parent_cpu_s"],
+        worker_cpu_s=got["worker_cpu_s"],
     )
 
 
@@ -225,10 +236,17 @@ HEADER = [
     "extract s",
     "dedup s",
     "write s",
+    "CPU s",
     "mentions",
     "events",
     "block keys",
 ]
+
+
+def cpu_cell(row: Row) -> str:
+    if row.worker_cpu_s < 1:  # one worker: all in the run process
+        return f"{row.parent_cpu_s:.0f}"
+    return f"{row.parent_cpu_s:.0f} + {row.worker_cpu_s:.0f}"
 
 
 def cells(row: Row) -> list[str]:
@@ -244,6 +262,7 @@ def cells(row: Row) -> list[str]:
         f"{row.extract_s:.1f}",
         f"{row.dedup_s:.1f}",
         f"{row.write_s:.1f}",
+        cpu_cell(row),
         f"{row.mentions:,}",
         f"{row.events:,}",
         f"{row.largest_block:,}" + (f" / {row.largest_window:,}" if row.largest_window else ""),

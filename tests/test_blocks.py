@@ -10,13 +10,15 @@ give exactly the in-memory events and event ids.
 from __future__ import annotations
 
 import random
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from timeline import blocks
+from timeline import blocks, dedup_pool, spill
 from timeline.dedup import (
     GRANULARITY_RANK,
     Key,
@@ -228,3 +230,53 @@ def test_blocks_are_type_and_quarter_undated_has_none():
     undated = _key("c/m", start=None, end=None, gran=None, published=date(2021, 4, 1))
     names = [block_names(c) for c in local_clusters([day, week, undated])]
     assert names == [["MEET.2021Q1"], ["MEET.2021Q1", "MEET.2021Q2"], []]
+
+
+def _pooled(keys: list[Key], workers: int) -> tuple[pa.Table, dict[str, str]]:
+    """The local engine's steps: keys spilled in many small runs, blocks in the pool."""
+    mentions, codes = _mentions(keys), _codes(keys)
+    rows = {k.mention_id: i for i, k in enumerate(keys)}
+    dated, undated = blocks.split_by_block(blocks.keys_table(keys, mentions, codes, rows))
+    found: list[pa.Table] = []
+    ids: list[pa.Table] = []
+    with tempfile.TemporaryDirectory() as folder:
+        keys_spill = spill.Spill(Path(folder), blocks.BLOCKED_SCHEMA, "block", budget=1)
+        for start in range(0, dated.num_rows, 5):  # a run every few rows
+            keys_spill.write(dated.slice(start, 5))
+        try:
+            dedup_pool.deduplicate(
+                keys_spill.pieces(), lambda e, a: (found.append(e), ids.append(a)), workers
+            )
+        finally:
+            spill.close_readers(Path(folder))
+    alone = blocks.block_events(undated, None)
+    tables = [t.drop_columns(["bucket"]) for t in found] + [alone.events_table()]
+    events = blocks.sort_events(pa.concat_tables(tables))
+    assigned = dict(zip(alone.mention_ids, alone.event_ids, strict=True))
+    for t in ids:
+        assigned.update(zip(t["mention_id"].to_pylist(), t["event_id"].to_pylist(), strict=True))
+    return events, assigned
+
+
+@SETTINGS
+@given(corpora())
+def test_blocks_spilled_and_deduplicated_in_this_process_give_the_in_memory_events(keys):
+    expected_events, expected_ids = _in_memory(keys)
+    events, assigned = _pooled(keys, workers=1)
+    assert events.equals(expected_events)
+    assert assigned == expected_ids
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora())
+def test_blocks_deduplicated_in_two_worker_processes_give_the_in_memory_events(keys):
+    """A task per block, so that blocks, and the groups they hold, alternate between workers."""
+    expected_events, expected_ids = _in_memory(keys)
+    saved = dedup_pool._TASK_ROWS
+    dedup_pool._TASK_ROWS = 1
+    try:
+        events, assigned = _pooled(keys, workers=2)
+    finally:
+        dedup_pool._TASK_ROWS = saved
+    assert events.equals(expected_events)
+    assert assigned == expected_ids

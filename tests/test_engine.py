@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from timeline import engine, pipeline, tables
+from timeline import dedup_pool, engine, pipeline, spill, tables
 from timeline.corpus import read_corpus
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -141,13 +141,30 @@ def test_failure_in_final_pass_leaves_previous_outputs(
     engine.run(RAW, tmp_path, workers=1)
     before = _outputs(tmp_path)
 
-    def broken(events):  # the events table is built in the final pass
+    def broken(events):  # the events are sorted in the final pass
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(engine, "_events_table", broken)
+    monkeypatch.setattr(engine, "sort_events", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
     assert _outputs(tmp_path) == before  # no temporaries left, old files untouched
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_failure_while_deduplicating_leaves_previous_outputs(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A block that fails in a deduplication worker fails the run, cleanly."""
+    engine.run(RAW, tmp_path, workers=1)
+    before = _outputs(tmp_path)
+
+    def broken(table):
+        raise RuntimeError("block on fire")
+
+    monkeypatch.setattr(dedup_pool, "settle_block", broken)  # forked workers see it too
+    with pytest.raises(RuntimeError, match="block on fire"):
+        engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
+    assert _outputs(tmp_path) == before
 
 
 def test_failure_while_extracting_leaves_previous_outputs(
@@ -182,7 +199,7 @@ def test_reading_is_lazy(tmp_path: Path, generated: Path, monkeypatch: pytest.Mo
             lead = max(lead, read - done)
             yield record
 
-    write = engine._ParquetSink.write
+    write = engine._Batched.write
 
     def writing(self, table) -> None:
         nonlocal done
@@ -191,7 +208,7 @@ def test_reading_is_lazy(tmp_path: Path, generated: Path, monkeypatch: pytest.Mo
         write(self, table)
 
     monkeypatch.setattr(engine, "read_corpus", counting)
-    monkeypatch.setattr(engine._ParquetSink, "write", writing)
+    monkeypatch.setattr(engine._Batched, "write", writing)
     chunk = 10
     for workers in (1, 2):
         read = lead = done = 0
@@ -227,14 +244,14 @@ def test_deduplication_holds_a_few_blocks_not_the_corpus(tmp_path: Path, generat
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_blocks_split_on_disk_give_the_same_tables(
+def test_spills_of_many_runs_give_the_same_tables(
     tmp_path: Path,
     generated: Path,
     generated_expected: pipeline.Result,
     monkeypatch: pytest.MonkeyPatch,
     workers: int,
 ) -> None:
-    """Large scratch files are split into one folder per block (or piece) on disk."""
-    monkeypatch.setattr(engine, "_IN_MEMORY_ROWS", 0)
+    """Spills of many small runs (a run per chunk or less) give the same tables."""
+    monkeypatch.setattr(spill, "BUDGET", 1)
     engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
     _assert_same(tmp_path, generated_expected)

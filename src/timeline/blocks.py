@@ -17,6 +17,11 @@ groups are those of :func:`timeline.dedup.deduplicate` in memory:
    (:func:`~timeline.dedup.better_block`);
 5. :func:`block_events`: the event rows of the groups of one block, counting
    only the clusters that kept that block, and the event id of each mention.
+
+:func:`settle_block` does 3 and 5 on one block with a single rebuild: the
+events of groups made only of clusters of that block at once, the others
+(:class:`OpenGroups`) once step 4 is known. The local engine uses it in its
+workers (:mod:`timeline.dedup_pool`); the Dask engine runs 3 and 5 as tasks.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import pyarrow as pa
@@ -38,12 +44,15 @@ from timeline.model import Event, Mention
 __all__ = [
     "KEYS_SCHEMA",
     "BlockGroups",
+    "OpenGroups",
+    "Spanning",
     "add_keys",
     "block_events",
     "event_bucket",
     "key_columns",
     "keys_table",
     "place_block",
+    "settle_block",
     "sort_events",
     "split_by_block",
 ]
@@ -140,15 +149,22 @@ def add_keys(
     mentions: Mapping[str, Mention],
     codes: Mapping[str, tuple[str, str]],
     rows: Mapping[str, int],
+    undated: list[list[Key]] | None = None,
 ) -> None:
     """Append one article's keys to ``columns`` as :func:`keys_table` lays them out.
 
     A worker gathers a whole chunk's keys this way and builds one table: a table
     per article made extraction at 10k take 31 s instead of 17 s on one worker.
+    When ``undated`` is given, the keys of each undated cluster go there
+    instead: such a cluster is an event of its own (it never merges across
+    articles), so the worker that read the article can make its row at once.
     """
     for cluster in local_clusters(keys, same_place):
         cid = cluster.keys[0].mention_id
         names = block_names(cluster)
+        if not names and undated is not None:
+            undated.append(cluster.keys)
+            continue
         for position, key in enumerate(cluster.keys):
             m = mentions[key.mention_id]
             for name in _KEY_FIELDS:
@@ -183,66 +199,110 @@ def split_by_block(keys: pa.Table) -> tuple[pa.Table, pa.Table]:
     return blocked, undated
 
 
+_PARTICIPANTS = _KEY_FIELDS.index("participants")
+_PERSONS = _KEY_FIELDS.index("persons")
+_MENTION_FIELDS = (
+    "seq",
+    "m_event_type",
+    "m_sentence",
+    "m_date_value",
+    "m_granularity",
+    "m_date_start",
+    "m_date_end",
+    "m_participants",
+    "m_location",
+    "m_published",
+    "plover",
+    "cameo",
+)
+
+
 @dataclass
 class _Rows:
-    """The clusters and mentions of some keys rows, rebuilt as Python objects."""
+    """The clusters of some keys rows, rebuilt as Python objects, and their mentions' rows."""
 
     ids: list[str]
     clusters: list[Cluster]
     n_blocks: list[int]
-    mentions: dict[str, Mention]
-    codes: dict[str, tuple[str, str]]
-    seq: dict[str, int]
+    row_of: dict[str, int]  # mention id → its row
+    m_cols: dict[str, list[Any]]  # _MENTION_FIELDS, as Python lists (empty: not read)
+    strings: dict[str, str]
+
+    def mentions(self, keys: Iterable[Key]) -> tuple[dict[str, Mention], dict[str, tuple], dict]:
+        """The mentions, codes and seq of ``keys``, rebuilt as ``build_events`` reads them.
+
+        Made only for the groups whose events are made: a cluster of several
+        blocks is placed in each, but its event is made in one.
+        """
+        cols, strings = self.m_cols, self.strings
+        mentions: dict[str, Mention] = {}
+        codes: dict[str, tuple[str, str]] = {}
+        seq: dict[str, int] = {}
+        for key in keys:
+            mid = key.mention_id
+            i = self.row_of[mid]
+            seq[mid] = cols["seq"][i]
+            mentions[mid] = Mention(
+                mention_id=mid,
+                article_id=key.article_id,
+                event_type=cols["m_event_type"][i],
+                status="occurred",
+                trigger="",
+                start=0,
+                end=0,
+                sentence=cols["m_sentence"][i],
+                date_value=cols["m_date_value"][i],
+                granularity=cols["m_granularity"][i],
+                date_start=cols["m_date_start"][i],
+                date_end=cols["m_date_end"][i],
+                participants=tuple([strings.setdefault(v, v) for v in cols["m_participants"][i]]),
+                location=cols["m_location"][i],
+                published=cols["m_published"][i],
+            )
+            if cols["plover"][i] is not None:
+                codes[mid] = (cols["plover"][i], cols["cameo"][i])
+        return mentions, codes, seq
 
 
 def _rebuild(table: pa.Table, *, with_mentions: bool) -> _Rows:
-    """Each cluster of ``table`` (its keys in their order), and its mentions if asked."""
-    table = table.sort_by([("cluster", "ascending"), ("position", "ascending")])
+    """Each cluster of ``table`` (its keys in their order), and its mentions' rows if asked.
+
+    One pass over the rows with positional constructors: this runs on every
+    keys row of the corpus, and a dict of fields per row cost as much as the
+    clustering itself. A cluster's rows may come in any order (their
+    ``position`` orders them); clusters come in the order of their first row.
+    """
     strings: dict[str, str] = {}  # one object per distinct name: participants repeat a lot
-
-    def names(values: list[str]) -> list[str]:
-        return [strings.setdefault(v, v) for v in values]
-
-    wanted = [*_KEY_FIELDS, "cluster", "blocks", "seq"]
-    if with_mentions:
-        wanted += [n for n in KEYS_SCHEMA.names if n.startswith("m_") or n in ("plover", "cameo")]
-    cols = {name: table.column(name).to_pylist() for name in wanted}
-    out = _Rows([], [], [], {}, {}, {})
-    for i in range(table.num_rows):
-        fields = {name: cols[name][i] for name in _KEY_FIELDS}
-        fields["participants"] = frozenset(names(fields["participants"]))
-        fields["persons"] = frozenset(names(fields["persons"]))
-        key = Key(**fields)
-        cid = cols["cluster"][i]
-        if out.ids and out.ids[-1] == cid:
-            out.clusters[-1].absorb(Cluster.of(key))
+    key_cols = [table.column(name).to_pylist() for name in _KEY_FIELDS]
+    cids = table.column("cluster").to_pylist()
+    positions = table.column("position").to_pylist()
+    n_blocks = pc.list_value_length(table.column("blocks")).to_pylist()
+    keys: list[Key] = []
+    for fields in zip(*key_cols, strict=True):
+        values = list(fields)
+        values[_PARTICIPANTS] = frozenset([strings.setdefault(v, v) for v in values[_PARTICIPANTS]])
+        values[_PERSONS] = frozenset([strings.setdefault(v, v) for v in values[_PERSONS]])
+        keys.append(Key(*values))
+    rows_of: dict[str, list[int]] = {}
+    for i, cid in enumerate(cids):
+        found = rows_of.get(cid)
+        if found is None:
+            rows_of[cid] = [i]
         else:
-            out.ids.append(cid)
-            out.clusters.append(Cluster.of(key))
-            out.n_blocks.append(len(cols["blocks"][i]))
-        if not with_mentions:
-            continue
-        mid = key.mention_id
-        out.seq[mid] = cols["seq"][i]
-        out.mentions[mid] = Mention(
-            mention_id=mid,
-            article_id=key.article_id,
-            event_type=cols["m_event_type"][i],
-            status="occurred",
-            trigger="",
-            start=0,
-            end=0,
-            sentence=cols["m_sentence"][i],
-            date_value=cols["m_date_value"][i],
-            granularity=cols["m_granularity"][i],
-            date_start=cols["m_date_start"][i],
-            date_end=cols["m_date_end"][i],
-            participants=tuple(names(cols["m_participants"][i])),
-            location=cols["m_location"][i],
-            published=cols["m_published"][i],
-        )
-        if cols["plover"][i] is not None:
-            out.codes[mid] = (cols["plover"][i], cols["cameo"][i])
+            found.append(i)
+    m_cols = (
+        {name: table.column(name).to_pylist() for name in _MENTION_FIELDS} if with_mentions else {}
+    )
+    out = _Rows([], [], [], {k.mention_id: i for i, k in enumerate(keys)}, m_cols, strings)
+    for cid, rows in rows_of.items():
+        if any(positions[a] > positions[b] for a, b in pairwise(rows)):
+            rows.sort(key=positions.__getitem__)
+        cluster = Cluster.of(keys[rows[0]])
+        for i in rows[1:]:
+            cluster.absorb(Cluster.of(keys[i]))
+        out.ids.append(cid)
+        out.clusters.append(cluster)
+        out.n_blocks.append(n_blocks[rows[0]])
     return out
 
 
@@ -272,7 +332,7 @@ class BlockGroups:
     event_ids: list[str]  # ... and their event's id
 
     def events_table(self) -> pa.Table:
-        return tables.rows_table(map(tables.event_row, self.events), tables.EVENTS_SCHEMA)
+        return tables.events_table(self.events)
 
     def assignments(self) -> pa.Table:
         return pa.table(
@@ -282,6 +342,18 @@ class BlockGroups:
                 "event_id": pa.array(self.event_ids, _STR),
             }
         )
+
+
+def _groups_events(rows: _Rows, groups: Iterable[list[Cluster]]) -> BlockGroups:
+    """The events of some groups of ``rows``' clusters (a group's clusters in any order)."""
+    grouped = []
+    for found in groups:
+        found.sort(key=order_key)
+        grouped.append([k for c in found for k in c.keys])
+    mentions, codes, seq = rows.mentions(k for keys in grouped for k in keys)
+    events, assigned = build_events(grouped, mentions, codes)
+    mids = list(assigned)
+    return BlockGroups(events, [seq[m] for m in mids], mids, [assigned[m] for m in mids])
 
 
 def block_events(
@@ -304,13 +376,63 @@ def block_events(
         for cid, c, n in zip(rows.ids, rows.clusters, rows.n_blocks, strict=True):
             if n == 1 or (keeps is not None and keeps(cid)):
                 members[group_of[cid]].append(c)
-    grouped = []
-    for found in members.values():
-        found.sort(key=order_key)
-        grouped.append([k for c in found for k in c.keys])
-    events, assigned = build_events(grouped, rows.mentions, rows.codes)
-    mids = list(assigned)
-    return BlockGroups(events, [rows.seq[m] for m in mids], mids, [assigned[m] for m in mids])
+    return _groups_events(rows, members.values())
+
+
+@dataclass(frozen=True)
+class Spanning:
+    """A cluster of several blocks as one block placed it: its join score there."""
+
+    cluster: str
+    score: int
+    n_blocks: int
+
+
+@dataclass
+class OpenGroups:
+    """A block's groups that hold a cluster of several blocks, waiting for its choice.
+
+    Each group is a list of ``(cluster id, blocks of the cluster, cluster)``;
+    :meth:`finish` drops the clusters that stay elsewhere and makes the events.
+    """
+
+    rows: _Rows
+    groups: list[list[tuple[str, int, Cluster]]]
+
+    def finish(self, keeps: Callable[[str], bool]) -> BlockGroups:
+        """The events of these groups; ``keeps(cluster)`` as for :func:`block_events`."""
+        kept = ([c for cid, n, c in g if n == 1 or keeps(cid)] for g in self.groups)
+        return _groups_events(self.rows, [g for g in kept if g])
+
+
+def settle_block(table: pa.Table) -> tuple[BlockGroups, list[Spanning], OpenGroups | None]:
+    """:func:`place_block` and :func:`block_events` on one block, rebuilding it once.
+
+    The groups made only of clusters of this one block are final at once: their
+    events come back first. Those holding a cluster of several blocks wait for
+    the other blocks' scores (:func:`~timeline.dedup.better_block`): they come
+    back as :class:`OpenGroups`, with each such cluster's score here. The events
+    of both, once finished, are those of :func:`block_events`.
+    """
+    rows = _rebuild(table, with_mentions=True)
+    placed = cluster_block(rows.clusters, same_place)
+    by_seed: dict[int, list[int]] = defaultdict(list)
+    for i, (seed, _) in enumerate(placed):
+        by_seed[seed].append(i)
+    spanning = [
+        Spanning(rows.ids[i], score, rows.n_blocks[i])
+        for i, (_, score) in enumerate(placed)
+        if rows.n_blocks[i] > 1
+    ]
+    settled: list[list[Cluster]] = []
+    waiting: list[list[tuple[str, int, Cluster]]] = []
+    for members in by_seed.values():
+        if all(rows.n_blocks[i] == 1 for i in members):
+            settled.append([rows.clusters[i] for i in members])
+        else:
+            waiting.append([(rows.ids[i], rows.n_blocks[i], rows.clusters[i]) for i in members])
+    held = OpenGroups(rows, waiting) if waiting else None
+    return _groups_events(rows, settled), spanning, held
 
 
 def event_bucket(events: pa.Table) -> pa.Array:

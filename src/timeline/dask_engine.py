@@ -19,8 +19,9 @@ machine):
    clusters of several blocks are shuffled again, by cluster;
 3. **choose**: one task per piece of those decides where each such cluster
    stays (:func:`timeline.dedup.better_block`);
-4. **events**: one task per block (and per partition for undated clusters)
-   writes its events and each mention's event id;
+4. **events**: one task per block writes its events and each mention's event
+   id (undated clusters never merge across articles: their events were made
+   and written in step 1);
 5. **mentions**: one task per partition adds the event ids to its mentions.
 
 Every task reads and writes Parquet in ``out``, so ``out`` must be a folder
@@ -253,9 +254,8 @@ def _run(
     client.gather(client.map(_choose, range(pieces), staging=staging, key="timeline-choose"))
     waiting = [b for b, (_, n) in zip(blocks, placed, strict=True) if n is None]
     events = client.map(_block_events, waiting, staging=staging, out=work, key="timeline-events")
+    summary.events += sum(client.gather(events)) + sum(s["undated_events"] for s in stats)
     parts = [s["part"] for s in stats]
-    events += client.map(_undated_events, parts, staging=staging, out=work, key="timeline-undated")
-    summary.events += sum(client.gather(events))
     summary.seconds["dedup"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -414,17 +414,18 @@ def _extract(
     keys = result.keys.set_column(
         KEYS_SCHEMA.get_field_index("seq"), "seq", pc.add(result.keys.column("seq"), high)
     )
-    blocked, undated = split_by_block(keys)
+    blocked, _ = split_by_block(keys)  # undated clusters come as events, made by the worker
     if blocked.num_rows:
         _write_split(blocked, staging / "blocks", "block", f"{name}-{{i}}.parquet")
-    pq.write_table(undated, _file(staging / "undated" / f"{name}.parquet"))
+    _write_by_month(result.events, out / "events", name, result.events.column("date_start"))
     return {
         "part": index,
         "records": result.records,
         "ok": pc.sum(pc.equal(result.articles.column("status"), "ok")).as_py() or 0,
         "timexes": result.timexes.num_rows,
         "mentions": result.mentions.num_rows,
-        "occurred": keys.num_rows,
+        "occurred": keys.num_rows + (pc.sum(result.events.column("n_mentions")).as_py() or 0),
+        "undated_events": result.events.num_rows,
     }
 
 
@@ -510,11 +511,6 @@ def _block_events(block: str, staging: Path, out: Path) -> int:
     return _write_events(block_events(table, placed, kept.__contains__), block, staging, out)
 
 
-def _undated_events(part: int, staging: Path, out: Path) -> int:
-    table = pq.read_table(staging / "undated" / f"part-{part:06d}.parquet")
-    return _write_events(block_events(table, None), f"undated-{part:06d}", staging, out)
-
-
 def _write_events(groups, name: str, staging: Path, out: Path) -> int:
     events = groups.events_table()
     _write_by_month(events, out / "events", name, events.column("date_start"))
@@ -530,7 +526,8 @@ def _write_events(groups, name: str, staging: Path, out: Path) -> int:
 def _mentions(part: int, staging: Path, out: Path) -> None:
     """One partition's mentions with their event ids."""
     mentions = pq.read_table(staging / "mentions" / f"part-{part:06d}.parquet")
-    ids: list[str | None] = [None] * mentions.num_rows
+    # undated clusters' mentions came with their event id (made with their events)
+    ids: list[str | None] = mentions.column("event_id").to_pylist()
     folder = staging / "assigned" / str(part)
     if folder.exists():
         pairs = pq.read_table(folder, columns=["seq", "event_id"])

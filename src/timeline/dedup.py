@@ -469,15 +469,37 @@ def better_block(a: tuple[int, str], b: tuple[int, str]) -> bool:
 
 
 def _match(c: Cluster, g: Cluster, same_place) -> tuple | None:
-    """How well ``c`` fits the global cluster ``g``; None when it must not join."""
-    if not _overlap(c, g) or _conflict(c, g, same_place):
+    """How well ``c`` fits the global cluster ``g``; None when it must not join.
+
+    Every test is a pure predicate, so they run cheapest and most often failing
+    first (this is the inner loop of deduplication: ~7 calls per cluster); the
+    result is that of :func:`_overlap`, :func:`_conflict` and the rules below.
+    """
+    # _overlap, unrolled: the latest start is after the earliest end iff one is
+    cs, ce, gs, ge = c.start, c.end, g.start, g.end
+    if (cs is None and ce is None) or (gs is None and ge is None):
+        return None
+    if cs is not None and ((ge is not None and cs > ge) or (ce is not None and cs > ce)):
+        return None
+    if gs is not None and ((ce is not None and gs > ce) or (ge is not None and gs > ge)):
         return None
     if c.articles & g.articles:
         return None  # what an article's own reading kept apart stays apart
-    shared = len(c.participants & g.participants)
+    # _conflict: persons, other participants or places that say these are two events
     people = len(c.persons & g.persons)
-    place = int(any(same_place(x, y) for x in c.locations for y in g.locations))
-    if c.fine and g.fine:
+    if c.persons and g.persons and not people:
+        return None
+    others_c, others_g = c.participants - c.persons, g.participants - g.persons
+    if others_c and others_g and not others_c & others_g:
+        return None
+    # the same test as _conflict's on places, computed once for both
+    place = 0
+    if c.locations and g.locations:
+        if not any(same_place(x, y) for x in c.locations for y in g.locations):
+            return None
+        place = 1
+    shared = len(c.participants & g.participants)
+    if c.granularity in _FINE and g.granularity in _FINE:
         if not (shared or place):
             return None  # many things happen on one day: something else must match too
     elif not (people or (shared >= 2 and place)):

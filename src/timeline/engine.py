@@ -10,19 +10,20 @@ or its rows in memory:
 2. each chunk is processed by :func:`process_chunk` in a ``multiprocessing`` pool
    (``Pool.imap``: results come back in chunk order) and comes back as Arrow
    tables, never pandas and never model objects;
-3. the parent appends each chunk's rows as Parquet row groups: ``timexes`` and
-   ``articles`` straight to their final (hidden, temporary) files, ``mentions``
-   (without ``event_id`` yet) to a scratch file, and the occurred mentions'
-   dedup keys (already clustered within their article by the worker) to a
-   scratch folder: a row per key and block (event type, quarter), undated
-   clusters apart;
-4. deduplication (:func:`_deduplicate`) splits the keys into one folder per
-   block and clusters block after block (:mod:`timeline.blocks`), holding only
-   a window of a few consecutive blocks in memory; events and each mention's
-   event id are written to scratch files as they come;
+3. the parent appends each chunk's rows: ``timexes`` and ``articles`` as
+   Parquet row groups straight to their final (hidden, temporary) files,
+   ``mentions`` to a scratch file (:class:`timeline.spill.Staged`), the
+   occurred mentions' dedup keys (already clustered within their article by
+   the worker) to a spill sorted by block (event type, quarter; see
+   :mod:`timeline.spill`), and the events of undated clusters, which the
+   worker made at once (each is an event of its own), to a spill of events;
+4. deduplication (:func:`timeline.dedup_pool.deduplicate`) reads the keys back
+   block after block in name order and clusters them in the worker processes,
+   holding only a window of a few consecutive blocks; events and each
+   mention's event id go to spills as they come;
 5. the events are sorted piece by piece (a month at a time, see
-   ``blocks.event_bucket``), the scratch mentions are copied row group by row
-   group with their ``event_id`` (looked up a piece of the mentions at a time),
+   ``blocks.event_bucket``), the scratch mentions are copied a row group at a
+   time with their ``event_id`` (looked up a piece of the mentions at a time),
    and the four files are renamed over the outputs (``os.replace``) only once
    all are complete.
 
@@ -34,8 +35,9 @@ in exactly the order ``extract`` collects them; and the block-wise deduplication
 are read, which is what ``dedup.deduplicate`` does in memory.
 
 Memory: the parent holds at most a bounded number of chunks in flight (see
-:class:`_Throttle`) plus one row group; deduplication holds the keys of a few
-blocks (``RunSummary.largest_window`` rows), not of the corpus.
+:class:`_Throttle`), a row group per output file and a buffer per spill
+(``spill.BUDGET``); deduplication holds the keys of a few blocks
+(``RunSummary.largest_window`` rows), not of the corpus.
 """
 
 from __future__ import annotations
@@ -45,8 +47,8 @@ import secrets
 import shutil
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,9 +57,9 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from timeline import tables
@@ -65,20 +67,21 @@ from timeline.backends import Backend, get_backend
 from timeline.blocks import (
     BLOCKED_SCHEMA,
     KEYS_SCHEMA,
-    BlockGroups,
     add_keys,
-    block_events,
-    event_bucket,
     key_columns,
-    place_block,
     sort_events,
     split_by_block,
 )
 from timeline.corpus import Record, read_corpus
-from timeline.dedup import better_block
-from timeline.model import Article, ArticleStatus, Event, Mention, Timex
+from timeline.dedup import Key
+from timeline.dedup_pool import ASSIGNED_SCHEMA, BUCKETED_EVENTS_SCHEMA, PART, with_bucket
+from timeline.dedup_pool import deduplicate as deduplicate_blocks
+from timeline.dedup_pool import workers as workers_for_dedup
+from timeline.events.rows import build_events
+from timeline.model import Article, ArticleStatus, Mention, Timex
 from timeline.pipeline import collector_paused, process_article
 from timeline.progress import track
+from timeline.spill import Piece, Spill, Staged, close_readers, read_piece
 
 # Private helpers of tables.write_tables, imported (not copied) so that the files
 # carry exactly the same key-value metadata and are made durable the same way.
@@ -89,12 +92,10 @@ __all__ = ["KEYS_SCHEMA", "ChunkResult", "RunSummary", "process_chunk", "run"]
 OUTPUTS = ("timexes", "mentions", "events", "articles")
 
 _STR = pa.string()
-# Scratch tables of the deduplication: events with the piece of the table they
-# sort into, and each occurred mention's event id with its piece of the mentions.
-_BUCKETED_EVENTS = tables.EVENTS_SCHEMA.append(pa.field("bucket", _STR))
-_ASSIGNED = pa.schema(
-    [("seq", pa.int64()), ("mention_id", _STR), ("event_id", _STR), ("part", pa.int64())]
-)
+_ROW_GROUP = 65_536  # rows per row group of timexes and articles (a chunk is ~2k)
+# Mentions per row group of the final file: each carries its sentence (~470 bytes a
+# row in memory), and the writer holds a whole encoded row group.
+_MENTIONS_GROUP = 16_384
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,9 @@ class ChunkResult:
     """What a worker sends back for one chunk: Arrow tables only (cheap to pickle)."""
 
     timexes: pa.Table  # TIMEXES_SCHEMA
-    mentions: pa.Table  # MENTIONS_SCHEMA, event_id still null
-    keys: pa.Table  # KEYS_SCHEMA
+    mentions: pa.Table  # MENTIONS_SCHEMA; event_id set for undated clusters only
+    keys: pa.Table  # KEYS_SCHEMA, the keys of dated clusters
+    events: pa.Table  # EVENTS_SCHEMA: the events of undated clusters (one each)
     articles: pa.Table  # ARTICLES_SCHEMA
     records: int
 
@@ -124,7 +126,7 @@ class RunSummary:
     seconds: dict[str, float] = field(default_factory=dict)  # extract, dedup, write
     blocks: int = 0  # deduplication blocks (event type, quarter)
     largest_block: int = 0  # keys rows of the largest block
-    largest_window: int = 0  # keys rows of the blocks held at once (see _deduplicate)
+    largest_window: int = 0  # keys rows of the blocks held at once (see dedup_pool)
 
 
 # -- the worker side -------------------------------------------------------------------
@@ -148,6 +150,9 @@ def process_chunk(records: list[Record]) -> ChunkResult:
     timexes: list[Timex] = []
     mentions: list[Mention] = []
     keys = key_columns()
+    undated: list[list[Key]] = []  # each an event of its own: made here, not in dedup
+    alone: dict[str, Mention] = {}
+    alone_codes: dict[str, tuple[str, str]] = {}
     articles: list[dict[str, Any]] = []
     with collector_paused():
         for article, status in records:
@@ -161,19 +166,28 @@ def process_chunk(records: list[Record]) -> ChunkResult:
                 if result.events.keys:
                     by_id = {m.mention_id: m for m in found}
                     codes = result.events.codes
-                    add_keys(keys, result.events.keys, by_id, codes, rows)
+                    before = len(undated)
+                    add_keys(keys, result.events.keys, by_id, codes, rows, undated)
+                    for group in undated[before:]:
+                        for k in group:
+                            alone[k.mention_id] = by_id[k.mention_id]
+                            if k.mention_id in codes:
+                                alone_codes[k.mention_id] = codes[k.mention_id]
                 if status.status == "ok":
                     n_timexes, n_mentions = len(result.timexes), len(found)
             elif status.status == "ok":  # an ok record always has an article; be safe
                 n_timexes, n_mentions = 0, 0
             articles.append(tables.article_row(status, n_timexes, n_mentions))
-    return ChunkResult(
-        timexes=_timexes_table(timexes),
-        mentions=_mentions_table(mentions),
-        keys=pa.Table.from_pydict(keys, schema=KEYS_SCHEMA),
-        articles=tables.rows_table(articles, tables.ARTICLES_SCHEMA),
-        records=len(records),
-    )
+        events, assigned = build_events(undated, alone, alone_codes)
+        mention_rows = (tables.mention_row(m, assigned.get(m.mention_id)) for m in mentions)
+        return ChunkResult(
+            timexes=_timexes_table(timexes),
+            mentions=tables.rows_table(mention_rows, tables.MENTIONS_SCHEMA),
+            keys=pa.Table.from_pydict(keys, schema=KEYS_SCHEMA),
+            events=tables.events_table(events),
+            articles=tables.rows_table(articles, tables.ARTICLES_SCHEMA),
+            records=len(records),
+        )
 
 
 # Arrow tables with the rows of tables.*_frame, written as Parquet row groups.
@@ -181,14 +195,6 @@ def process_chunk(records: list[Record]) -> ChunkResult:
 
 def _timexes_table(timexes: Iterable[Timex]) -> pa.Table:
     return tables.rows_table(map(tables.timex_row, timexes), tables.TIMEXES_SCHEMA)
-
-
-def _mentions_table(mentions: Iterable[Mention]) -> pa.Table:
-    return tables.rows_table(map(tables.mention_row, mentions), tables.MENTIONS_SCHEMA)
-
-
-def _events_table(events: Iterable[Event]) -> pa.Table:
-    return tables.rows_table(map(tables.event_row, events), tables.EVENTS_SCHEMA)
 
 
 # -- the parent side -------------------------------------------------------------------
@@ -337,15 +343,20 @@ def run(
 
     scratch = folder / f".dedup.{secrets.token_hex(8)}.tmp"
     stack = ExitStack()
+    later = ExitStack()  # the deduplication's processes, kept until it is done
     try:
         started = time.perf_counter()
         scratch.mkdir()
-        timexes = sink("timexes.parquet", _table_schema("timexes", run_info))
-        articles = sink("articles.parquet", _table_schema("articles", run_info))
-        staged = sink("mentions-staged", tables.MENTIONS_SCHEMA)
-        blocked = _Batched(_ParquetSink(scratch / "blocked.parquet", BLOCKED_SCHEMA))
-        undated = _ParquetSink(scratch / "undated.parquet", KEYS_SCHEMA)
-        sinks.extend((blocked.sink, undated))
+        if workers > 1:
+            _warm_up(backend)  # before any fork: every worker shares what it loads
+        dedup_workers = later.enter_context(workers_for_dedup(workers))
+        timexes = _Batched(sink("timexes.parquet", _table_schema("timexes", run_info)))
+        articles = _Batched(sink("articles.parquet", _table_schema("articles", run_info)))
+        staged = Staged(scratch / "mentions.arrow", tables.MENTIONS_SCHEMA)
+        stack.callback(staged.close)
+        blocked = Spill(scratch / "blocked", BLOCKED_SCHEMA, "block")
+        events = Spill(scratch / "events", BUCKETED_EVENTS_SCHEMA, "bucket")
+        assigned = Spill(scratch / "assigned", ASSIGNED_SCHEMA, "part")
         results = stack.enter_context(closing(_results(records, workers, chunk_size, backend)))
         for result in results:
             timexes.write(result.timexes)
@@ -356,60 +367,76 @@ def run(
                 pc.add(result.keys.column("seq"), pa.scalar(staged.rows, pa.int64())),
             )
             staged.write(result.mentions)
-            dated, alone = split_by_block(keys)
-            blocked.write(dated)
-            undated.write(alone)  # one row group per chunk: whole clusters
-            summary.occurred += keys.num_rows
+            blocked.write(split_by_block(keys)[0])  # no undated keys: their events came made
+            events.write(with_bucket(result.events))
+            summary.occurred += keys.num_rows + (pc.sum(result.events["n_mentions"]).as_py() or 0)
             summary.chunks += 1
             summary.records += result.records
             summary.articles_ok += pc.sum(pc.equal(result.articles["status"], "ok")).as_py() or 0
         stack.close()  # the pool's processes are no longer needed
-        for s in (timexes, articles, staged, blocked, undated):
-            s.close()
+        timexes.close()
+        articles.close()
+        staged.close()
         summary.timexes, summary.mentions = timexes.rows, staged.rows
         summary.seconds["extract"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        events_path, assigned_path = _deduplicate(scratch, summary)
+
+        def emit(found: pa.Table, ids: pa.Table) -> None:
+            events.write(found)
+            assigned.write(ids)
+
+        stats = deduplicate_blocks(blocked.pieces(), emit, dedup_workers)
+        later.close()
+        summary.blocks, summary.largest_block = stats.blocks, stats.largest_block
+        summary.largest_window = stats.largest_window
+        summary.events = events.rows
         summary.seconds["dedup"] = time.perf_counter() - started
 
         started = time.perf_counter()
         events_sink = sink("events.parquet", _table_schema("events", run_info))
-        for _, piece in _partition(events_path, scratch / "events", "bucket", _STR):
-            events_sink.write(sort_events(piece()).select(tables.EVENTS_SCHEMA.names))
-        events_sink.close()
         mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
-        event_ids = _EventIds(_partition(assigned_path, scratch / "assigned", "part", pa.int64()))
-        for batch in pq.ParquetFile(staged.path).iter_batches():
-            table = pa.Table.from_batches([batch])
-            mentions.write(
-                table.set_column(
-                    tables.MENTIONS_SCHEMA.get_field_index("event_id"),
-                    "event_id",
-                    event_ids.take(batch.num_rows),
-                )
-            )
+
+        def write_events() -> None:
+            for piece in events.pieces():
+                events_sink.write(sort_events(read_piece(piece)))
+            events_sink.close()
+
+        # Sorting and encoding run in Arrow without the GIL: the events file is
+        # written by a thread while this one writes the mentions.
+        writer = stack.enter_context(ThreadPoolExecutor(1)).submit(write_events)
+        event_ids = _EventIds(assigned.pieces())
+        column = tables.MENTIONS_SCHEMA.get_field_index("event_id")
+        done = 0
+        for table in _regroup(staged.batches(), _MENTIONS_GROUP):
+            # undated clusters' mentions came with their event id; the others get theirs here
+            found = pc.coalesce(table.column(column), event_ids.take(done, table.num_rows))
+            mentions.write(table.set_column(column, "event_id", found))
+            done += table.num_rows
         mentions.close()
+        writer.result()
 
         finals = {
-            "timexes": timexes.path,
+            "timexes": timexes.sink.path,
             "mentions": mentions.path,
             "events": events_sink.path,
-            "articles": articles.path,
+            "articles": articles.sink.path,
         }
         for name in OUTPUTS:
             final = folder / f"{name}.parquet"
             os.replace(finals[name], final)
             summary.paths[name] = final
         summary.seconds["write"] = time.perf_counter() - started
-    except BaseException:
+    except BaseException as error:
         stack.close()
+        later.__exit__(type(error), error, error.__traceback__)  # stops its processes
         for s in sinks:
             s.abort()
         raise
     finally:
         for path in temps:  # the scratch files always; the outputs only if not renamed
             path.unlink(missing_ok=True)
+        close_readers(scratch)
         shutil.rmtree(scratch, ignore_errors=True)
     _fsync_dir(folder)
     return summary
@@ -429,7 +456,6 @@ def _results(
         finally:
             _analyser = saved
         return
-    _warm_up(backend)
     # Two chunks per worker keep every worker busy while the parent writes.
     throttle = _Throttle(chunks, limit=2 * workers)
     # "spawn" would re-import everything per worker; fork is the Linux default and
@@ -465,116 +491,26 @@ def _warm_up(backend: str) -> None:
 _WARM_UP_STATUS = ArticleStatus("warm-up", "<warm-up>", None, date(2021, 6, 24), "ok")
 
 
-_PART = 65_536  # mentions per piece of the event-id lookup
-
-
-def _deduplicate(scratch: Path, summary: RunSummary) -> tuple[Path, Path]:
-    """Block-wise deduplication of the spilled keys (see :mod:`timeline.blocks`).
-
-    Blocks are read one at a time in name order (type, then quarter). A cluster
-    of several blocks lies in consecutive ones, so a block's groups are final
-    once the few blocks after it have said where its clusters of several
-    blocks stay: only that window of blocks is in memory, never the corpus.
-    Writes the events (unsorted, with their sort bucket) and each mention's
-    event id (with its piece of the mentions) to scratch files, and returns them.
-    """
-    events = _ParquetSink(scratch / "events.parquet", _BUCKETED_EVENTS)
-    assigned = _ParquetSink(scratch / "assigned.parquet", _ASSIGNED)
-    count = 0
-
-    def emit(groups: BlockGroups) -> None:
-        nonlocal count
-        table = _events_table(groups.events)
-        events.write(table.append_column("bucket", event_bucket(table)))
-        pairs = groups.assignments()
-        part = pc.divide(pairs.column("seq"), pa.scalar(_PART, pa.int64()))
-        assigned.write(pairs.append_column("part", part))
-        count += len(groups.events)
-
-    try:
-        with collector_paused():
-            undated = pq.ParquetFile(scratch / "undated.parquet")
-            for i in range(undated.num_row_groups):
-                emit(block_events(undated.read_row_group(i), None))
-            window: deque[_Block] = deque()
-            spanning: dict[str, _Spanning] = {}
-            parts = _partition(scratch / "blocked.parquet", scratch / "blocks", "block", _STR)
-            for name, piece in parts:
-                table = piece()
-                block = _Block(name, table, place_block(name, table))
-                for cid, score, n in zip(
-                    *(block.placed.column(c).to_pylist() for c in ("cluster", "score", "n_blocks")),
-                    strict=True,
-                ):
-                    if n == 1:
-                        continue
-                    block.spanning.append(cid)
-                    found = spanning.get(cid)
-                    if found is None:
-                        spanning[cid] = _Spanning(score, name, 1, n)
-                    else:
-                        found.seen += 1
-                        if better_block((score, name), (found.score, found.block)):
-                            found.score, found.block = score, name
-                window.append(block)
-                summary.blocks += 1
-                summary.largest_block = max(summary.largest_block, table.num_rows)
-                summary.largest_window = max(
-                    summary.largest_window, sum(b.table.num_rows for b in window)
-                )
-                while window and all(spanning[c].seen == spanning[c].n for c in window[0].spanning):
-                    emit(_finish(window.popleft(), spanning))
-            if window:  # every block of a cluster has been read: cannot happen
-                raise RuntimeError(f"deduplication left block {window[0].name} unfinished")
-    finally:
-        events.close()
-        assigned.close()
-    summary.events = count
-    return events.path, assigned.path
-
-
-@dataclass
-class _Spanning:
-    """A cluster of several blocks: the best block so far, and how many were seen."""
-
-    score: int
-    block: str
-    seen: int
-    n: int
-    finished: int = 0
-
-
-@dataclass
-class _Block:
-    name: str
-    table: pa.Table
-    placed: pa.Table
-    spanning: list[str] = field(default_factory=list)
-
-
-def _finish(block: _Block, spanning: dict[str, _Spanning]) -> BlockGroups:
-    """A block's events, once each of its clusters of several blocks has chosen one."""
-    groups = block_events(block.table, block.placed, lambda c: spanning[c].block == block.name)
-    for cid in block.spanning:
-        found = spanning[cid]
-        found.finished += 1
-        if found.finished == found.n:
-            del spanning[cid]
-    return groups
-
-
 class _Batched:
-    """Gather small tables into row groups of a useful size before writing them."""
+    """Gather small tables into row groups of a useful size before writing them.
 
-    def __init__(self, sink: _ParquetSink, rows: int = 16_384) -> None:
+    A chunk gives a couple of thousand time expressions: a row group each made
+    the files' metadata (and the parent's work per chunk) needlessly large.
+    """
+
+    def __init__(self, sink: _ParquetSink, rows: int = _ROW_GROUP) -> None:
         self.sink = sink
+        self.rows = 0
         self._rows = rows
         self._pending: list[pa.Table] = []
         self._count = 0
 
     def write(self, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
         self._pending.append(table)
         self._count += table.num_rows
+        self.rows += table.num_rows
         if self._count >= self._rows:
             self._flush()
 
@@ -588,77 +524,57 @@ class _Batched:
         self.sink.close()
 
 
-_IN_MEMORY_ROWS = 50_000  # a scratch file this small is split in memory, not on disk
-
-
-def _partition(
-    source: Path, dest: Path, column: str, kind: pa.DataType
-) -> list[tuple[str, Callable[[], pa.Table]]]:
-    """Split a scratch file by the values of ``column``: each value, in order, and its rows.
-
-    A large file is split on disk, one folder per value: Arrow streams it
-    through with a bounded number of files open, so this needs no more memory
-    than a few row groups, and each piece is read when asked for. A small one
-    (``_IN_MEMORY_ROWS``) is sorted in memory instead, saving a few files per
-    value; the pieces are the same. The rows come without ``column``.
-    """
-    if pq.ParquetFile(source).metadata.num_rows <= _IN_MEMORY_ROWS:
-        table = pq.read_table(source)
-        # One stable sort, then zero-copy slices: a ``take`` per value copied the
-        # whole table's columns once per block (a millisecond each, thousands of blocks).
-        table = table.take(pc.sort_indices(table, sort_keys=[(column, "ascending")]))
-        values = table.column(column).to_pylist()
-        table = table.drop_columns([column])
-        pieces: list[tuple[str, Callable[[], pa.Table]]] = []
-        start = 0
-        for i in range(1, len(values) + 1):
-            if i == len(values) or values[i] != values[start]:
-                piece = table.slice(start, i - start)
-                pieces.append((str(values[start]), lambda piece=piece: piece))
-                start = i
-        return pieces
-    ds.write_dataset(
-        ds.dataset(source, format="parquet"),
-        dest,
-        format="parquet",
-        partitioning=ds.partitioning(pa.schema([(column, kind)])),
-        max_partitions=1 << 30,
-        max_open_files=256,
-        existing_data_behavior="error",
-    )
-    found = [(p.name, p) for p in dest.iterdir()] if dest.exists() else []
-    found.sort(key=lambda f: int(f[0]) if pa.types.is_integer(kind) else f[0])
-    return [(name, lambda path=path: pq.read_table(path)) for name, path in found]
+def _regroup(batches: Iterable[pa.RecordBatch], size: int) -> Iterator[pa.Table]:
+    """The rows of ``batches`` in order, as tables of ``size`` rows (the last one shorter)."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= size:
+            table = pa.Table.from_batches(pending)
+            yield table.slice(0, size)
+            rest = table.slice(size)
+            pending, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield pa.Table.from_batches(pending)
 
 
 class _EventIds:
-    """The event id of each staged mention, in order, from the pieces of ``_partition``."""
+    """The event id of each staged mention, in order, from the pieces of the ids spill.
 
-    def __init__(self, parts: list[tuple[str, Callable[[], pa.Table]]]) -> None:
-        self._pieces = {int(name): piece for name, piece in parts}
-        self._next = 0  # seq of the next mention asked for
+    A piece holds the ids of ``PART`` consecutive mentions (by ``seq``); it is
+    scattered into place with one take (a Python loop per mention cost several
+    seconds at 100k articles).
+    """
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self._pieces = {piece.value: piece for piece in pieces}
         self._part = -1
-        self._ids: list[str | None] = []
+        self._ids: pa.Array = pa.nulls(0, _STR)
 
-    def take(self, n: int) -> pa.Array:
-        out: list[str | None] = []
-        for seq in range(self._next, self._next + n):
-            part = seq // _PART
+    def take(self, start: int, n: int) -> pa.Array:
+        """The ids of mentions ``start`` to ``start + n`` (null: no event)."""
+        out: list[pa.Array] = []
+        seq, stop = start, start + n
+        while seq < stop:
+            part = seq // PART
             if part != self._part:
                 self._load(part)
-            out.append(self._ids[seq - part * _PART])
-        self._next += n
-        return pa.array(out, type=_STR)
+            end = min(stop, (part + 1) * PART)
+            out.append(self._ids.slice(seq - part * PART, end - seq))
+            seq = end
+        return out[0] if len(out) == 1 else pa.concat_arrays(out or [pa.nulls(0, _STR)])
 
     def _load(self, part: int) -> None:
         self._part = part
-        self._ids = [None] * _PART
         piece = self._pieces.get(part)
-        if piece is None:  # no occurred mention in this piece
+        if piece is None:  # no dated occurred mention in this piece
+            self._ids = pa.nulls(PART, _STR)
             return
-        table = piece()
-        base = part * _PART
-        for seq, eid in zip(
-            table.column("seq").to_pylist(), table.column("event_id").to_pylist(), strict=True
-        ):
-            self._ids[seq - base] = eid
+        table = read_piece(piece)
+        where = table.column("seq").to_numpy() - part * PART
+        index = np.full(PART, -1, dtype=np.int64)
+        index[where] = np.arange(len(where))
+        ids = table.column("event_id").combine_chunks()
+        self._ids = pc.take(ids, pa.array(index, mask=index < 0))

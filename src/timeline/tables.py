@@ -42,6 +42,7 @@ __all__ = [
     "articles_frame",
     "empty_frame",
     "events_frame",
+    "events_table",
     "mentions_frame",
     "read_metadata",
     "read_table",
@@ -214,6 +215,21 @@ def event_row(e: Event) -> dict[str, Any]:
         "first_published": e.first_published,
         "summary": e.summary,
     }
+
+
+def events_table(events: Iterable[Event]) -> pa.Table:
+    """An Arrow ``events`` table, one row per :class:`Event` (the rows of :func:`event_row`).
+
+    Built column by column: the engines make one for every block, and a dict
+    per row cost more than the table itself.
+    """
+    events = list(events)
+    columns: dict[str, list[Any]] = {
+        name: [getattr(e, name) for e in events] for name in EVENTS_SCHEMA.names
+    }
+    for name in ("participants", "article_ids"):  # tuples in the model, lists in the table
+        columns[name] = [list(v) for v in columns[name]]
+    return pa.Table.from_pydict(columns, schema=EVENTS_SCHEMA)
 
 
 def article_row(s: ArticleStatus, n_timexes: int | None, n_mentions: int | None) -> dict[str, Any]:
