@@ -394,7 +394,9 @@ def run(
         summary.seconds["dedup"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        events_sink = sink("events.parquet", _table_schema("events", run_info))
+        # sorted a month at a time, gathered into row groups: a row group per month
+        # made a small corpus's file mostly metadata
+        events_sink = _Batched(sink("events.parquet", _table_schema("events", run_info)))
         mentions = sink("mentions.parquet", _table_schema("mentions", run_info))
 
         def write_events() -> None:
@@ -419,7 +421,7 @@ def run(
         finals = {
             "timexes": timexes.sink.path,
             "mentions": mentions.path,
-            "events": events_sink.path,
+            "events": events_sink.sink.path,
             "articles": articles.sink.path,
         }
         for name in OUTPUTS:
