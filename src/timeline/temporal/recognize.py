@@ -17,6 +17,7 @@ from timeline.lexicon import load as load_lexicon
 from timeline.normalize import Normalized, normalize
 from timeline.temporal.build import BUILDERS, Groups
 from timeline.temporal.grammar import Rule, rule_openings, rules_by_first
+from timeline.temporal.memo import remember
 from timeline.temporal.resolve import Frame
 from timeline.temporal.tokens import PLAIN, Tokens, Word, tokenize
 
@@ -107,9 +108,7 @@ def recognise(norm: Normalized, tokens: Tokens) -> list[Found]:
             key = (window, text[bounds[2 * items[i] + 1] : bounds[2 * (items[j] + widths[j])]])
             best = windows.get(key, _UNSEEN)
             if best is _UNSEEN:
-                if len(windows) >= _WINDOWS_KEPT:
-                    windows.clear()
-                best = windows[key] = _match_at(tokens, i, rules)
+                best = remember(windows, key, _match_at(tokens, i, rules), _WINDOWS_KEPT)
         elif plain - pos > _WINDOW_CHARS:
             # A long window (no plain token for thousands of items) is never
             # repeated and would make each item cost its length: matched uncached
@@ -204,9 +203,7 @@ def _best_match(
     key = (window, tokens.text[tokens.start(first_token) : tokens.end(end_token - 1)])
     best = _best_by_window.get(key, _UNSEEN)
     if best is _UNSEEN:
-        if len(_best_by_window) >= _WINDOWS_KEPT:
-            _best_by_window.clear()
-        best = _best_by_window[key] = _match_at(tokens, i, rules)
+        best = remember(_best_by_window, key, _match_at(tokens, i, rules), _WINDOWS_KEPT)
     return best
 
 
@@ -254,9 +251,7 @@ def _build(tokens: Tokens, i: int, rule: Rule, m: re.Match[str]) -> tuple | None
     key = (rule.order, piece, text, regs)
     built = _built.get(key, _UNSEEN)
     if built is _UNSEEN:
-        if len(_built) >= _WINDOWS_KEPT:
-            _built.clear()
-        built = _built[key] = _run_builder(tokens, i, rule, m)
+        built = remember(_built, key, _run_builder(tokens, i, rule, m), _WINDOWS_KEPT)
     return built
 
 

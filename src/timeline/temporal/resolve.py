@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from timeline.model import Resolution
 from timeline.temporal import calendar as cal
+from timeline.temporal.memo import remember
 
 # TIMEX3 unit letters for durations and the granularity of a unit-sized date.
 _DURATION_UNIT = {
@@ -60,9 +61,7 @@ def resolve(frame: Frame, anchor: date, tense: str = "past") -> Resolution | Non
     key = (frame, anchor, tense)
     hit = _resolved.get(key, _UNSEEN)
     if hit is _UNSEEN:
-        if len(_resolved) >= _RESOLVED_KEPT:
-            _resolved.clear()
-        hit = _resolved[key] = _resolve(frame, anchor, tense)
+        hit = remember(_resolved, key, _resolve(frame, anchor, tense), _RESOLVED_KEPT)
     return hit
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from timeline.lexicon import clitic_forms, norm, read_data
+from timeline.temporal.memo import remember
 from timeline.temporal.tokens import Tokens
 
 # How far from the expression a cue still governs it, in tokens.
@@ -67,9 +68,7 @@ def is_future_word(word: str) -> bool:
     """Whether one token marks the future (سيزور، وستعقد، سوف)."""
     hit = _future.get(word)
     if hit is None:
-        if len(_future) >= _FUTURE_KEPT:
-            _future.clear()
-        hit = _future[word] = _is_future_word(word)
+        hit = remember(_future, word, _is_future_word(word), _FUTURE_KEPT)
     return hit
 
 
@@ -126,10 +125,7 @@ def _cue_kind(word: str) -> int:
         kind = _PHRASE
     else:
         kind = 0
-    if len(_cue_kinds) >= _FUTURE_KEPT:
-        _cue_kinds.clear()
-    _cue_kinds[word] = kind
-    return kind
+    return remember(_cue_kinds, word, kind, _FUTURE_KEPT)
 
 
 def _cue_in(tokens: Tokens, ks: range, at: int) -> bool:

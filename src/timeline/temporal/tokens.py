@@ -18,6 +18,7 @@ from itertools import accumulate, compress
 
 from timeline.lexicon import Lex, Lexicon
 from timeline.temporal.grammar import LETTER
+from timeline.temporal.memo import remember
 
 # ASCII digits only: normalisation maps Arabic-Indic and Persian digits to them,
 # and other "digits" (², other scripts) are not numbers a date can hold.
@@ -155,14 +156,13 @@ def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
 
 
 _digit_words: dict[str, Word] = {}
+_DIGITS_KEPT = 100_000  # digit strings are unbounded; so is not this memo
 
 
 def _digit_word(lexicon: Lexicon, word: str) -> Word:
     hit = _digit_words.get(word)
     if hit is None:
-        if len(_digit_words) > 100_000:  # digit strings are unbounded; so is not this cache
-            _digit_words.clear()
-        hit = _digit_words[word] = _make_word(lexicon, word, ())
+        hit = remember(_digit_words, word, _make_word(lexicon, word, ()), _DIGITS_KEPT)
     return hit
 
 
