@@ -114,10 +114,7 @@ class _Index:
     """Per-lexicon lookups for tokenising: which words to look at, and their Word."""
 
     keys: frozenset[str]
-    weak: dict[str, int]  # weak word → its reach
-    weak_words: frozenset[str]
-    words: dict[str, Word]
-    multi: dict[str, tuple[tuple[tuple[str, ...], Word], ...]]
+    weak_words: frozenset[str]  # words with only weak classes (see REACH)
     # word → (its Word, its reach or 0 if strong, the phrases it starts): all that the
     # tokenizer asks of a known word, in one lookup
     plan: dict[str, tuple[Word, int, tuple[tuple[tuple[str, ...], Word], ...]]]
@@ -146,7 +143,7 @@ def _index(lexicon: Lexicon) -> _Index:
         w: (words.get(w) or _make_word(lexicon, w, ()), weak.get(w, 0), multi.get(w, ()))
         for w in keys
     }
-    return _Index(keys, weak, frozenset(weak), words, multi, plan)
+    return _Index(keys, frozenset(weak), plan)
 
 
 def _make_word(lexicon: Lexicon, word: str, lex: tuple[Lex, ...]) -> Word:
