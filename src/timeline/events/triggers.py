@@ -35,6 +35,34 @@ class EventType:
 
 
 @dataclass(frozen=True, slots=True)
+class _Window:
+    """Words looked for around a trigger, within ``before``/``after`` words of it
+    (punctuation does not count) in its sentence: ``near`` and ``not_near``."""
+
+    words: frozenset[str]
+    before: int = 0
+    after: int = 0
+
+    def holds(self, tokens: Tokens, k: int, end: int) -> bool:
+        """Whether one of the words lies in the window of the trigger at tokens
+        ``[k, end)``."""
+        words = tokens.words
+        sentence = tokens.sentence(k)
+        for step, first, reach in ((-1, k - 1, self.before), (1, end, self.after)):
+            j, seen = first, 0
+            while seen < reach and 0 <= j < len(words):
+                word = words[j]
+                if word[0].isalnum():  # punctuation does not use up the window
+                    if tokens.sentence(j) != sentence:
+                        break
+                    if word in self.words:
+                        return True
+                    seen += 1
+                j += step
+        return False
+
+
+@dataclass(frozen=True, slots=True)
 class _Entry:
     """One way a token can start a trigger, with the context it needs."""
 
@@ -42,16 +70,12 @@ class _Entry:
     lemma: str
     pos: str
     tail: tuple[str, ...] = ()  # the following tokens of a multi-word trigger
-    near: frozenset[str] | None = None  # one of these must be within the window
-    before: int = 0  # the window, in words (punctuation does not count)
-    after: int = 0
+    near: _Window | None = None  # one of its words must be around the trigger
+    not_near: _Window | None = None  # none of its words may be
     not_next: frozenset[str] = frozenset()
     not_next_within: int = 1  # how many words after the trigger not_next covers
     not_prev: frozenset[str] = frozenset()
     exclude: tuple[tuple[str, ...], ...] = ()  # idioms starting at this token
-    not_near: frozenset[str] = frozenset()  # none of these may be within its window
-    not_before: int = 0
-    not_after: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,10 +153,9 @@ def _match(entry: _Entry, tokens: Tokens, k: int) -> int:
         return 0
     if entry.not_next and any(w in entry.not_next for w in _following(words, end, entry)):
         return 0
-    near, avoid = entry.near, entry.not_near
-    if near is not None and not _within(tokens, k, end, near, entry.before, entry.after):
+    if entry.near is not None and not entry.near.holds(tokens, k, end):
         return 0
-    if avoid and _within(tokens, k, end, avoid, entry.not_before, entry.not_after):
+    if entry.not_near is not None and entry.not_near.holds(tokens, k, end):
         return 0
     return end
 
@@ -148,28 +171,18 @@ def _following(words: list[str], end: int, entry: _Entry) -> list[str]:
     return out
 
 
-def _within(
-    tokens: Tokens, k: int, end: int, near: frozenset[str], before: int, after: int
-) -> bool:
-    """Whether a word of ``near`` lies within ``before``/``after`` words of the trigger
-    at tokens ``[k, end)``, in the same sentence."""
-    words = tokens.words
-    sentence = tokens.sentence(k)
-    for step, first, reach in ((-1, k - 1, before), (1, end, after)):
-        j, seen = first, 0
-        while seen < reach and 0 <= j < len(words):
-            word = words[j]
-            if word[0].isalnum():  # punctuation does not use up the window
-                if tokens.sentence(j) != sentence:
-                    break
-                if word in near:
-                    return True
-                seen += 1
-            j += step
-    return False
-
-
 # -- building the lexicon from data/ar/events.yaml ----------------------------------
+
+
+def _window(spec: dict[str, Any] | None, free_forms: dict[str, set[str]]) -> _Window | None:
+    """A ``near``/``not_near`` spec: its words with their proclitics, and the
+    context-free forms of the trigger types it names."""
+    if spec is None:
+        return None
+    words = set(_words(spec.get("words")))
+    for other in spec.get("types", ()):
+        words.update(f for w in free_forms.get(other, ()) for f in clitic_forms(w))
+    return _Window(frozenset(words), spec.get("before", 0), spec.get("after", 0))
 
 
 def _words(items: list[str] | None) -> frozenset[str]:
@@ -241,30 +254,21 @@ def _lexicon() -> _Lexicon:
                 free_forms.setdefault(name, set()).update(f for f, tail in shapes if not tail)
     table: dict[str, list[_Entry]] = {}
     for name, item, shapes in specs:
-        near_spec = item.get("near")
-        near = None
-        if near_spec is not None:
-            near = set(_words(near_spec.get("words")))
-            for other in near_spec.get("types", ()):
-                near.update(f for w in free_forms.get(other, ()) for f in clitic_forms(w))
+        near = _window(item.get("near"), free_forms)
+        not_near = _window(item.get("not_near"), free_forms)
         exclude = tuple(tuple(norm_form(p).split()) for p in item.get("exclude", ()))
-        avoid = item.get("not_near") or {}
         for first, tail in shapes:
             entry = _Entry(
                 event_type=name,
                 lemma=item["lemma"],
                 pos=item["pos"],
                 tail=tail,
-                near=frozenset(near) if near is not None else None,
-                before=(near_spec or {}).get("before", 0),
-                after=(near_spec or {}).get("after", 0),
+                near=near,
+                not_near=not_near,
                 not_next=_words(item.get("not_next")),
                 not_next_within=int(item.get("not_next_within", 1)),
                 not_prev=_words(item.get("not_prev")),
                 exclude=exclude,
-                not_near=_words(avoid.get("words")),
-                not_before=avoid.get("before", 0),
-                not_after=avoid.get("after", 0),
             )
             for form in clitic_forms(first):
                 bucket = table.setdefault(form, [])
