@@ -134,37 +134,34 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+# Where a run can fail after extraction: sorting the events in the final pass, and
+# a block in a deduplication worker (forked workers see the patch too).
+_LATE_FAILURES = [
+    pytest.param(engine, "sort_events", id="final-pass"),
+    pytest.param(dedup_pool, "settle_block", id="deduplicating"),
+]
+
+
 @pytest.mark.parametrize("workers", [1, 2])
-def test_failure_in_final_pass_leaves_previous_outputs(
-    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+@pytest.mark.parametrize(("module", "name"), _LATE_FAILURES)
+def test_failure_after_extraction_leaves_previous_outputs(
+    tmp_path: Path,
+    generated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    module: object,
+    name: str,
 ) -> None:
     engine.run(RAW, tmp_path, workers=1)
     before = _outputs(tmp_path)
 
-    def broken(events):  # the events are sorted in the final pass
+    def broken(_):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(engine, "sort_events", broken)
+    monkeypatch.setattr(module, name, broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
         engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
     assert _outputs(tmp_path) == before  # no temporaries left, old files untouched
-
-
-@pytest.mark.parametrize("workers", [1, 2])
-def test_failure_while_deduplicating_leaves_previous_outputs(
-    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
-    """A block that fails in a deduplication worker fails the run, cleanly."""
-    engine.run(RAW, tmp_path, workers=1)
-    before = _outputs(tmp_path)
-
-    def broken(table):
-        raise RuntimeError("block on fire")
-
-    monkeypatch.setattr(dedup_pool, "settle_block", broken)  # forked workers see it too
-    with pytest.raises(RuntimeError, match="block on fire"):
-        engine.run(generated, tmp_path, workers=workers, chunk_size=16, now=NOW)
-    assert _outputs(tmp_path) == before
 
 
 def test_failure_while_extracting_leaves_previous_outputs(
