@@ -37,9 +37,13 @@ Parquet tables (single files, or partitioned folders for Dask), all included. ``
 deduplication. ``worker RSS`` is ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: the
 peak of the *largest* single worker process (not a sum; 0 with one worker, which
 runs in the parent; for Dask, the largest reaped process: a worker or its
-nanny). MB are 10^6 bytes. ``CPU s`` is the CPU time (user + system) of the
-run process, plus that of all its worker processes together: on a shared
-machine it says more than the wall time, which waits for other users' work.
+nanny). ``extracting: RSS MB`` is the resident memory while extracting (the
+issue's memory bar), sampled from ``/proc`` every 0.25 s by ``bench/rss.py``:
+the run process's peak, the largest single worker's, and the largest sum over
+all processes (run process, extraction and deduplication workers, Dask's
+scheduler and nannies) at one instant. MB are 10^6 bytes. ``CPU s`` is the CPU
+time (user + system) of the run process, plus that of all its worker processes
+together: on a shared machine it says more than the wall time, which waits for other users' work.
 ``speed-up`` is the 1-worker local wall time over this row's. ``block keys`` is
 deduplication's memory in keys rows: the largest block, and (local engine) the
 most rows held at once (a window of consecutive blocks, see
@@ -68,9 +72,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import ANT_SHIFT_DAYS, SEED_SHIFT_DAYS, in_passes, parse_sizes, size_label
+
 # bench/pipeline.py's and bench/speed.py's helpers, imported (bench/ is on sys.path
 # when this file is run as a script, as for those).
-from pipeline import ANT_SHIFT_DAYS, SEED_SHIFT_DAYS, in_passes, parse_sizes, size_label
+from rss import Peaks, Sampler
 from speed import ANT_DEFAULT, RAW, Doc, iter_ant, load_seeds, machine_info, news_length
 
 BUILD_BATCH = 10_000  # articles built and written at a time
@@ -98,6 +104,7 @@ class Row:
     speedup: float | None = None
     parent_cpu_s: float = 0.0
     worker_cpu_s: float = 0.0
+    extract_rss: Peaks = field(default_factory=Peaks)
 
 
 @dataclass
@@ -157,16 +164,19 @@ def build_corpus(
 
 
 def run_one(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int) -> dict[str, Any]:
-    started = time.perf_counter()
-    if engine == "dask":
-        from timeline import dask_engine
+    with Sampler() as sampler:
+        started = time.perf_counter()
+        if engine == "dask":
+            from timeline import dask_engine
 
-        summary = dask_engine.run(corpus, out, workers=workers)
-    else:
-        from timeline import engine as local
+            summary = dask_engine.run(corpus, out, workers=workers)
+        else:
+            from timeline import engine as local
 
-        summary = local.run(corpus, out, workers=workers, chunk_size=chunk_size)
-    wall = time.perf_counter() - started
+            summary = local.run(corpus, out, workers=workers, chunk_size=chunk_size)
+        wall = time.perf_counter() - started
+    # extraction is the run's first stage (its setup before it takes milliseconds)
+    extracting = sampler.peaks(started, started + summary.seconds.get("extract", wall))
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
@@ -183,6 +193,7 @@ def run_one(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int)
         "events": summary.events,
         "largest_block": summary.largest_block,
         "largest_window": summary.largest_window,
+        "extract_rss": asdict(extracting),
     }
 
 
@@ -219,6 +230,7 @@ def measure(corpus: Path, out: Path, engine: str, workers: int, chunk_size: int)
         largest_window=got["largest_window"],
         parent_cpu_s=got["parent_cpu_s"],
         worker_cpu_s=got["worker_cpu_s"],
+        extract_rss=Peaks(**got["extract_rss"]),
     )
 
 
@@ -233,6 +245,7 @@ HEADER = [
     "speed-up",
     "parent RSS MB",
     "worker RSS MB",
+    "extracting: RSS MB parent / worker / all",
     "extract s",
     "dedup s",
     "write s",
@@ -241,6 +254,13 @@ HEADER = [
     "events",
     "block keys",
 ]
+
+
+def extract_rss_cell(peaks: Peaks) -> str:
+    if not peaks.samples:
+        return "-"
+    child = f"{peaks.child:.0f}" if peaks.child else "-"
+    return f"{peaks.parent:.0f} / {child} / {peaks.total:.0f}"
 
 
 def cpu_cell(row: Row) -> str:
@@ -259,6 +279,7 @@ def cells(row: Row) -> list[str]:
         "" if row.speedup is None else f"{row.speedup:.2f}×",
         f"{row.parent_rss_mb:.0f}",
         f"{row.worker_rss_mb:.0f}" if row.worker_rss_mb else "-",
+        extract_rss_cell(row.extract_rss),
         f"{row.extract_s:.1f}",
         f"{row.dedup_s:.1f}",
         f"{row.write_s:.1f}",

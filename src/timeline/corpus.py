@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from timeline.encoding import ENCODING_WARNINGS, UndecodableError, looks_cp1256, utf16_without_bom
 from timeline.encoding import decode as decode_bytes
+from timeline.idset import IdSet
 from timeline.model import Article, ArticleStatus
 
 __all__ = [
@@ -159,7 +160,7 @@ def check_record(
     record: Mapping[str, Any],
     where: str,
     line: int | None,
-    seen: set[str],
+    seen: set[str] | IdSet,
     now: dt.date | None = None,
 ) -> Record:
     """Check one in-memory record (a dict) with the rules :func:`read_corpus` applies.
@@ -473,7 +474,7 @@ class _Checker:
 
     def __init__(self, now: dt.date | None) -> None:
         self.now = now
-        self.seen: set[str] = set()
+        self.seen: set[str] | IdSet = IdSet()
 
     def check(
         self,
