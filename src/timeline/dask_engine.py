@@ -43,12 +43,14 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -68,6 +70,7 @@ from timeline.blocks import (
 from timeline.corpus import Record, check_record, read_corpus
 from timeline.dedup import better_block
 from timeline.engine import OUTPUTS, RunSummary
+from timeline.idset import IdSet, digests
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -300,10 +303,10 @@ def _extraction(
         return
     parts = frame.to_delayed()
     claims = dask.compute(*(dask.delayed(_claims)(p, now) for p in parts))
-    offsets, first = _offsets_and_first_claims(claims)
+    offsets, repeated = _offsets_and_repeats(claims)
     tasks = [
         dask.delayed(_extract_frame)(
-            p, i, offsets[i], {x for x, j in first.items() if j < i}, now, staging, work, backend
+            p, i, offsets[i], _taken_before(repeated, i), now, staging, work, backend
         )
         for i, p in enumerate(parts)
     ]
@@ -335,23 +338,29 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
-def _offsets_and_first_claims(
-    claims: Iterable[tuple[int, list[str]]],
-) -> tuple[list[int], dict[str, int]]:
-    """Each partition's first row number, and the first partition of every repeated id."""
-    offsets: list[int] = []
-    total = 0
-    first: dict[str, int] = {}
-    repeated: set[str] = set()
-    for index, (length, ids) in enumerate(claims):
-        offsets.append(total)
-        total += length
-        for x in ids:
-            if x in first:
-                repeated.add(x)
-            else:
-                first[x] = index
-    return offsets, {x: first[x] for x in repeated}
+def _offsets_and_repeats(
+    claims: Sequence[tuple[int, np.ndarray]],
+) -> tuple[list[int], np.ndarray]:
+    """Each partition's first row number, and the ids claimed by several partitions.
+
+    The ids travel as 128-bit digests (:mod:`timeline.idset`): 16 bytes an id on
+    this client, whatever the ids. ``repeated`` holds, for each id claimed by more
+    than one partition, its digest's two halves and the first claiming partition.
+    """
+    offsets = [0, *accumulate(length for length, _ in claims)][:-1]
+    keys = np.concatenate([d for _, d in claims] or [np.empty((0, 2), np.uint64)])
+    part = np.repeat(np.arange(len(claims)), [len(d) for _, d in claims])
+    order = np.lexsort((part, keys[:, 1], keys[:, 0]))
+    keys, part = keys[order], part[order]
+    same = np.all(keys[1:] == keys[:-1], axis=1)  # this row repeats the one before
+    firsts = np.flatnonzero(~np.concatenate([[False], same]) & np.concatenate([same, [False]]))
+    repeated = np.column_stack([keys[firsts], part[firsts].astype(np.uint64)])
+    return offsets, repeated
+
+
+def _taken_before(repeated: np.ndarray, index: int) -> np.ndarray:
+    """The digests of repeated ids first claimed by a partition before ``index``."""
+    return repeated[repeated[:, 2] < index, :2]
 
 
 # -- the tasks (plain functions, run on the workers) -----------------------------------
@@ -368,31 +377,31 @@ def _load(backend: str) -> None:
         _loaded = backend
 
 
-def _frame_records(frame: pd.DataFrame, offset: int, seen: set[str], now: date | None):
+def _frame_records(frame: pd.DataFrame, offset: int, seen: set[str] | IdSet, now: date | None):
     from timeline.api import _frame_rows
 
     for i, row in enumerate(_frame_rows(frame)):
         yield check_record(row, _DATAFRAME, offset + i, seen, now)
 
 
-def _claims(frame: pd.DataFrame, now: date | None) -> tuple[int, list[str]]:
-    """A partition's length and the ids its usable records claim (for duplicates)."""
+def _claims(frame: pd.DataFrame, now: date | None) -> tuple[int, np.ndarray]:
+    """A partition's length and the digests of the ids its usable records claim."""
     seen: set[str] = set()
     ids = [s.article_id for _, s in _frame_records(frame, 0, seen, now) if s.status == "ok"]
-    return len(frame), ids
+    return len(frame), digests(ids)
 
 
 def _extract_frame(
     frame: pd.DataFrame,
     index: int,
     offset: int,
-    taken: set[str],
+    taken: np.ndarray,
     now: date | None,
     staging: Path,
     out: Path,
     backend: str,
 ) -> dict[str, int]:
-    records = list(_frame_records(frame, offset, set(taken), now))
+    records = list(_frame_records(frame, offset, IdSet(digests=taken), now))
     return _extract(records, index, staging, out, backend)
 
 

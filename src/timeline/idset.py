@@ -13,6 +13,7 @@ the later record is not lost but listed in the article report as ``duplicate_id`
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from hashlib import blake2b
 
 import numpy as np
@@ -20,10 +21,16 @@ import numpy as np
 _BUFFER = 65_536  # ids kept as strings before they are folded into a run
 
 
-def _digest(article_id: str) -> tuple[int, int]:
+def digest(article_id: str) -> tuple[int, int]:
+    """An id's 128-bit BLAKE2b digest as two 64-bit halves."""
     # surrogatepass: a JSON id may hold a lone surrogate (\ud800), which strict UTF-8 refuses
-    digest = blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    return int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
+    raw = blake2b(article_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return int.from_bytes(raw[:8], "little"), int.from_bytes(raw[8:], "little")
+
+
+def digests(ids: Iterable[str]) -> np.ndarray:
+    """The digests of ``ids``, one row of two uint64 halves each."""
+    return np.array([digest(i) for i in ids], dtype=np.uint64).reshape(-1, 2)
 
 
 class _Run:
@@ -39,10 +46,10 @@ class _Run:
     def __len__(self) -> int:
         return len(self.hi)
 
-    def __contains__(self, digest: tuple[int, int]) -> bool:
+    def __contains__(self, key: tuple[int, int]) -> bool:
         # a numpy scalar, not a Python int: searchsorted would convert the whole
         # uint64 array to compare it with an int (0.7 µs against 500 µs a lookup)
-        hi, lo = np.uint64(digest[0]), np.uint64(digest[1])
+        hi, lo = np.uint64(key[0]), np.uint64(key[1])
         i = int(self.hi.searchsorted(hi))
         while i < len(self.hi) and self.hi[i] == hi:
             if self.lo[i] == lo:
@@ -64,13 +71,16 @@ class IdSet:
     (True, True, False)
     """
 
-    def __init__(self, buffer: int = _BUFFER) -> None:
+    def __init__(self, buffer: int = _BUFFER, digests: np.ndarray | None = None) -> None:
+        """``digests`` (n × 2 uint64, from :func:`digest`): ids already in the set."""
         self._buffer = buffer
         self._recent: set[str] = set()
         # Sizes stay decreasing, each run at least twice the next (runs are merged
         # like the digits of a binary counter), so a lookup tries at most
         # log2(n / buffer) + 1 runs and each digest is merged as often.
         self._runs: list[_Run] = []
+        if digests is not None and len(digests):
+            self._runs.append(_Run(digests[:, 0], digests[:, 1]))
 
     def __contains__(self, article_id: object) -> bool:
         if not isinstance(article_id, str):
@@ -79,8 +89,8 @@ class IdSet:
             return True
         if not self._runs:
             return False
-        digest = _digest(article_id)
-        return any(digest in run for run in self._runs)
+        key = digest(article_id)
+        return any(key in run for run in self._runs)
 
     def add(self, article_id: str) -> None:
         self._recent.add(article_id)
@@ -88,9 +98,8 @@ class IdSet:
             self._fold()
 
     def _fold(self) -> None:
-        digests = np.array([_digest(i) for i in self._recent], dtype=np.uint64)
+        run = _Run(*digests(self._recent).T)
         self._recent = set()
-        run = _Run(digests[:, 0], digests[:, 1])
         while self._runs and len(self._runs[-1]) <= 2 * len(run):
             last = self._runs.pop()
             run = _Run(np.concatenate([last.hi, run.hi]), np.concatenate([last.lo, run.lo]))
