@@ -222,8 +222,8 @@ _TASK_ROWS = 2_048  # keys rows per task at least: most blocks are tiny, a task 
 _AHEAD = 4  # tasks per worker in flight: each stays busy while the parent chooses
 
 
-def _tasks(pieces: list[Piece]) -> Iterator[list[Piece]]:
-    """Consecutive blocks in tasks of at least ``_TASK_ROWS`` keys rows."""
+def block_tasks(pieces: list[Piece]) -> Iterator[list[Piece]]:
+    """Consecutive blocks in tasks of at least ``_TASK_ROWS`` keys rows (every engine's)."""
     task: list[Piece] = []
     rows = 0
     for piece in pieces:
@@ -289,7 +289,7 @@ def deduplicate(pieces: list[Piece], emit: Emit, processes: int | Workers) -> St
             finishing.append(pool.submit(target, _finish, blocks))
 
     with collector_paused():
-        for task in _tasks(pieces):
+        for task in block_tasks(pieces):
             worker = min(range(len(load)), key=load.__getitem__)
             rows = sum(p.rows for p in task)
             load[worker] += rows
