@@ -65,6 +65,7 @@ from timeline import tables
 from timeline.backends import get_backend
 from timeline.blocks import (
     KEYS_SCHEMA,
+    BlockGroups,
     block_events,
     place_block,
     sort_events,
@@ -75,7 +76,7 @@ from timeline.dedup import better_block
 from timeline.dedup_pool import block_tasks
 from timeline.engine import OUTPUTS, RunSummary
 from timeline.idset import IdSet, digests
-from timeline.spill import Piece, Spill, close_readers, read_piece
+from timeline.spill import Piece, Readers, Spill
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -257,34 +258,37 @@ def _run(
     # a task holds consecutive blocks (most are tiny; a task costs a few ms)
     tasks = list(block_tasks(list(blocks.values())))
     pieces = max(1, min(_MAX_PIECES, len(tasks)))
-    placed = _flat(
-        client.gather(
-            client.map(
-                _place, tasks, pieces=pieces, staging=staging, out=work, key="timeline-place"
-            )
-        )
+    placed: list[_Placed] = client.gather(
+        client.map(_place, tasks, pieces=pieces, staging=staging, out=work, key="timeline-place")
     )
-    summary.largest_block = max((p.rows for p in placed), default=0)
-    summary.events = sum(p.events for p in placed if p.events is not None)
-    spanning = _merge(p.spanning for p in placed)
+    summary.largest_block = max((n for p in placed for n in p.rows), default=0)
     chosen = _merge(
         client.gather(
-            client.map(_choose, list(spanning.values()), staging=staging, key="timeline-choose")
-        )
-    )
-    waiting = [(p.block, chosen.get(p.block.value)) for p in placed if p.events is None]
-    made = _flat(
-        client.gather(
             client.map(
-                _block_events,
-                list(_batches(waiting, len(tasks))),
+                _choose,
+                list(_merge(p.spanning for p in placed).values()),
                 staging=staging,
-                out=work,
-                key="timeline-events",
+                key="timeline-choose",
             )
         )
     )
-    summary.events += sum(n for n, _ in made) + sum(s["undated_events"] for s in stats)
+    placements = _merge(p.placed for p in placed)
+    waiting = [
+        (block, placements[block.value], chosen.get(block.value))
+        for p in placed
+        for block in p.waiting
+    ]
+    made = client.gather(
+        client.map(
+            _block_events,
+            list(_batches(waiting, len(tasks))),
+            staging=staging,
+            out=work,
+            key="timeline-events",
+        )
+    )
+    summary.events = sum(p.events for p in placed) + sum(n for n, _ in made)
+    summary.events += sum(s["undated_events"] for s in stats)
     assigned = _merge([*(p.assigned for p in placed), *(pairs for _, pairs in made)])
     summary.seconds["dedup"] = time.perf_counter() - started
 
@@ -485,17 +489,14 @@ def _published_of(result, name: str) -> pa.Array:
 
 @dataclass(frozen=True)
 class _Placed:
-    """What :func:`_place` did with one block."""
+    """What :func:`_place` did with a task of blocks."""
 
-    block: Piece  # the block's keys rows
-    rows: int
-    events: int | None  # None: its events wait for the choice of its spanning clusters
-    spanning: list[Piece]  # its placements of clusters of several blocks, by piece
-    assigned: list[Piece]  # its mentions' event ids, by partition (when events were made)
-
-
-def _flat(lists: Iterable[list]) -> list:
-    return [item for items in lists for item in items]
+    rows: list[int]  # each block's keys rows
+    events: int  # of the blocks that were final at once
+    waiting: list[Piece]  # blocks whose events wait for the choice of their spanning clusters
+    placed: list[Piece]  # the waiting blocks' placements, by block
+    spanning: list[Piece]  # their placements of clusters of several blocks, by piece
+    assigned: list[Piece]  # event ids of the final blocks' mentions, by partition
 
 
 def _batches(items: list, n: int) -> Iterator[list]:
@@ -505,30 +506,40 @@ def _batches(items: list, n: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _place(blocks: list[Piece], pieces: int, staging: Path, out: Path) -> list[_Placed]:
-    with _task_reading(staging):
-        return [_place_one(block, pieces, staging, out) for block in blocks]
-
-
-def _place_one(block: Piece, pieces: int, staging: Path, out: Path) -> _Placed:
-    """Cluster one block; file the placements of clusters of several blocks by piece.
-
-    A block without such clusters is final at once: its events are written here.
+def _place(blocks: list[Piece], pieces: int, staging: Path, out: Path) -> _Placed:
+    """Cluster each of consecutive blocks; file the placements of clusters of several
+    blocks by piece. A block without such clusters is final at once: its events
+    are written here. A task writes one file of each kind, named after its first block.
     """
-    name = block.value
-    table = read_piece(block)
-    placed = place_block(name, table)
-    spanning = placed.filter(pc.greater(placed.column("n_blocks"), 1))
-    if not spanning.num_rows:
-        events, assigned = _write_events(block_events(table, placed), name, staging, out)
-        return _Placed(block, table.num_rows, events, [], assigned)
-    clusters = spanning.column("cluster").to_pylist()
-    piece = pa.array([_piece(c, pieces) for c in clusters], type=pa.int64())
-    spanning = spanning.append_column("piece", piece)
-    pq.write_table(placed, _file(staging / "placed" / f"{name}.parquet"))
+    task = f"place.{blocks[0].value}"
+    rows, final, waiting, placements, spanning = [], [], [], [], []
+    with Readers() as runs:
+        for block in blocks:
+            table = runs.read(block)
+            rows.append(table.num_rows)
+            placed = place_block(block.value, table)
+            several = placed.filter(pc.greater(placed.column("n_blocks"), 1))
+            if not several.num_rows:
+                final.append(block_events(table, placed))
+                continue
+            waiting.append(block)
+            placements.append(placed)
+            clusters = several.column("cluster").to_pylist()
+            piece = pa.array([_piece(c, pieces) for c in clusters], type=pa.int64())
+            spanning.append(several.append_column("piece", piece))
+    events, assigned = _write_events(final, task, staging, out)
     return _Placed(
-        block, table.num_rows, None, _split(spanning, staging / "spanning" / name, "piece"), []
+        rows,
+        events,
+        waiting,
+        _split(_concat(placements), staging / "placed" / task, "block"),
+        _split(_concat(spanning), staging / "spanning" / task, "piece"),
+        assigned,
     )
+
+
+def _concat(tables: list[pa.Table]) -> pa.Table | None:
+    return pa.concat_tables(tables) if tables else None
 
 
 def _piece(cluster: str, pieces: int) -> int:
@@ -539,8 +550,8 @@ def _piece(cluster: str, pieces: int) -> int:
 def _choose(piece: Piece, staging: Path) -> list[Piece]:
     """Where each cluster of several blocks (of one piece) stays, filed by that block."""
     best: dict[str, tuple[int, str]] = {}
-    with _task_reading(staging):
-        rows = read_piece(piece).to_pylist()
+    with Readers() as runs:
+        rows = runs.read(piece).to_pylist()
     for row in rows:
         candidate = (row["score"], row["block"])
         found = best.get(row["cluster"])
@@ -553,7 +564,7 @@ def _choose(piece: Piece, staging: Path) -> list[Piece]:
     return _split(chosen, staging / "chosen" / f"piece-{piece.value}", "block")
 
 
-def _split(table: pa.Table, folder: Path, column: str) -> list[Piece]:
+def _split(table: pa.Table | None, folder: Path, column: str) -> list[Piece]:
     """``table``'s rows in one Arrow IPC file under ``folder``, by ``column``.
 
     The shuffle between tasks: a task writes one run (:class:`timeline.spill.Spill`)
@@ -563,7 +574,7 @@ def _split(table: pa.Table, folder: Path, column: str) -> list[Piece]:
     ``pyarrow.dataset.write_dataset``'s folder per value were two thirds of the
     deduplication's time.
     """
-    if not table.num_rows:
+    if table is None or not table.num_rows:
         return []
     spill = Spill(folder, table.schema, column, budget=_ONE_RUN)
     spill.write(table)
@@ -582,42 +593,33 @@ def _merge(pieces: Iterable[Iterable[Piece]]) -> dict[Any, Piece]:
     }
 
 
-@contextmanager
-def _task_reading(staging: Path) -> Iterator[None]:
-    """Run files stay open through a task (its blocks read the same runs) and are
-    closed at its end: a worker outlives the run and its scratch folder."""
-    try:
-        yield
-    finally:
-        close_readers(staging)
-
-
 def _block_events(
-    blocks: list[tuple[Piece, Piece | None]], staging: Path, out: Path
-) -> list[tuple[int, list[Piece]]]:
-    """The events of blocks whose clusters of several blocks are placed (``chosen``)."""
-    with _task_reading(staging):
-        return [_events_of(block, chosen, staging, out) for block, chosen in blocks]
-
-
-def _events_of(
-    block: Piece, chosen: Piece | None, staging: Path, out: Path
+    blocks: list[tuple[Piece, Piece, Piece | None]], staging: Path, out: Path
 ) -> tuple[int, list[Piece]]:
-    name = block.value
-    table = read_piece(block)
-    placed = pq.read_table(staging / "placed" / f"{name}.parquet")
-    kept = set() if chosen is None else set(read_piece(chosen).column("cluster").to_pylist())
-    groups = block_events(table, placed, kept.__contains__)
-    return _write_events(groups, name, staging, out)
+    """The events of blocks whose clusters of several blocks have been placed.
+
+    Each block comes with its placements and the clusters of several blocks it
+    kept (``chosen``, None: none).
+    """
+    groups = []
+    with Readers() as runs:
+        for block, placed, chosen in blocks:
+            kept = set() if chosen is None else set(runs.read(chosen).column("cluster").to_pylist())
+            groups.append(block_events(runs.read(block), runs.read(placed), kept.__contains__))
+    return _write_events(groups, f"events.{blocks[0][0].value}", staging, out)
 
 
-def _write_events(groups, name: str, staging: Path, out: Path) -> tuple[int, list[Piece]]:
-    """Write a block's events; returns how many, and its mentions' event ids by partition."""
-    events = groups.events_table()
-    _write_by_month(events, out / "events", name, events.column("date_start"))
-    pairs = groups.assignments()
+def _write_events(
+    groups: list[BlockGroups], task: str, staging: Path, out: Path
+) -> tuple[int, list[Piece]]:
+    """Write the events of some blocks; returns how many, and the event ids by partition."""
+    if not groups:
+        return 0, []
+    events = pa.concat_tables([g.events_table() for g in groups])
+    _write_by_month(events, out / "events", task, events.column("date_start"))
+    pairs = pa.concat_tables([g.assignments() for g in groups])
     part = pc.shift_right(pairs.column("seq"), pa.scalar(_ROW_BITS, pa.int64()))
-    assigned = _split(pairs.append_column("part", part), staging / "assigned" / name, "part")
+    assigned = _split(pairs.append_column("part", part), staging / "assigned" / task, "part")
     return events.num_rows, assigned
 
 
@@ -627,8 +629,8 @@ def _mentions(part: int, assigned: Piece | None, staging: Path, out: Path) -> No
     # undated clusters' mentions came with their event id (made with their events)
     ids: list[str | None] = mentions.column("event_id").to_pylist()
     if assigned is not None:
-        with _task_reading(staging):
-            pairs = read_piece(assigned)
+        with Readers() as runs:
+            pairs = runs.read(assigned)
         mask = (1 << _ROW_BITS) - 1
         for seq, eid in zip(
             pairs.column("seq").to_pylist(), pairs.column("event_id").to_pylist(), strict=True

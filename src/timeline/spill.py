@@ -27,7 +27,7 @@ that order (the mentions waiting for their event ids).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["BUDGET", "Piece", "Spill", "Staged", "close_readers", "read_piece"]
+__all__ = ["BUDGET", "Piece", "Readers", "Spill", "Staged", "close_readers", "read_piece"]
 
 BUDGET = 16 << 20
 """Bytes of rows a :class:`Spill` buffers before it writes a run."""
@@ -153,11 +153,46 @@ _READERS: dict[str, tuple[int, pa.OSFile, pa.ipc.RecordBatchFileReader]] = {}
 
 def read_piece(piece: Piece) -> pa.Table:
     """The rows of ``piece`` as one table, in the order they were written."""
+    return _gather(piece, _reader)
+
+
+def _gather(piece: Piece, reader: Callable[[str], pa.ipc.RecordBatchFileReader]) -> pa.Table:
     batches: list[pa.RecordBatch] = []
     for path, first, count in piece.parts:
-        reader = _reader(path)
-        batches.extend(reader.get_batch(i) for i in range(first, first + count))
+        opened = reader(path)
+        batches.extend(opened.get_batch(i) for i in range(first, first + count))
     return pa.Table.from_batches(batches)
+
+
+class Readers:
+    """Run files opened for one piece of work and closed after it (``with``).
+
+    :func:`read_piece` keeps a process's files open until :func:`close_readers`;
+    a Dask worker runs tasks of several runs, possibly in threads, so each task
+    keeps its own files instead.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[str, tuple[pa.OSFile, pa.ipc.RecordBatchFileReader]] = {}
+
+    def __enter__(self) -> Readers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for source, _ in self._open.values():
+            source.close()
+        self._open.clear()
+
+    def read(self, piece: Piece) -> pa.Table:
+        """The rows of ``piece``, as :func:`read_piece` gives them."""
+        return _gather(piece, self._reader)
+
+    def _reader(self, path: str) -> pa.ipc.RecordBatchFileReader:
+        found = self._open.get(path)
+        if found is None:
+            source = pa.OSFile(path)
+            found = self._open[path] = (source, pa.ipc.open_file(source))
+        return found[1]
 
 
 def _reader(path: str) -> pa.ipc.RecordBatchFileReader:
