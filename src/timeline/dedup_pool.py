@@ -35,8 +35,8 @@ import pyarrow.compute as pc
 
 from timeline import tables
 from timeline.blocks import BlockGroups, OpenGroups, event_bucket, settle_block
+from timeline.collector import collector_paused
 from timeline.dedup import better_block
-from timeline.pipeline import collector_paused
 from timeline.spill import Piece, read_piece
 
 __all__ = [

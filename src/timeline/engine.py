@@ -72,6 +72,7 @@ from timeline.blocks import (
     sort_events,
     split_by_block,
 )
+from timeline.collector import collector_paused
 from timeline.corpus import Record, read_corpus
 from timeline.dedup import Key
 from timeline.dedup_pool import ASSIGNED_SCHEMA, BUCKETED_EVENTS_SCHEMA, PART, with_bucket
@@ -79,7 +80,7 @@ from timeline.dedup_pool import deduplicate as deduplicate_blocks
 from timeline.dedup_pool import workers as workers_for_dedup
 from timeline.events.rows import build_events
 from timeline.model import Article, ArticleStatus, Mention, Timex
-from timeline.pipeline import collector_paused, process_article
+from timeline.pipeline import process_article
 from timeline.progress import track
 from timeline.spill import Piece, Spill, Staged, close_readers, read_piece
 

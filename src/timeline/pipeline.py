@@ -6,10 +6,8 @@ returns DataFrames and writes nothing until ``Result.to_parquet`` is asked to.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ import pandas as pd
 
 from timeline import tables
 from timeline.backends import Backend, get_backend
+from timeline.collector import collector_paused
 from timeline.corpus import read_corpus
 from timeline.dedup import Key, deduplicate
 from timeline.events.arguments import same_place
@@ -72,9 +71,10 @@ def process_article(article: Article, backend: Backend | None = None) -> Article
     ``backend`` (see :func:`timeline.backends.get_backend`) may add its analysis
     of the text to the event layer; ``None`` or the rules backend: rules only.
     """
-    analysis = analyse_text(article.text, article.published, article.id)
-    parsed = backend.analyse(article.text) if backend is not None else None
-    events = find_mentions(article, analysis, parsed)
+    with collector_paused():  # a dense page builds 100,000s of records (see collector)
+        analysis = analyse_text(article.text, article.published, article.id)
+        parsed = backend.analyse(article.text) if backend is not None else None
+        events = find_mentions(article, analysis, parsed)
     timexes = analysis.timexes
     if events.anchors:  # بعد أقل من أسبوع [من الهجوم]: counted from an event, not the DCT
         timexes = [
@@ -111,23 +111,6 @@ def timeline_rows(
     """
     groups = deduplicate(keys, same_place)
     return build_events(groups, {m.mention_id: m for m in mentions}, codes)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while records pile up.
-
-    Our records hold no reference cycles, but hundreds of thousands of them make
-    the collector rescan the whole heap again and again (a fifth of the run at
-    100k articles); reference counting still frees everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def extract(

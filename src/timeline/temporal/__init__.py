@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from timeline.collector import collector_paused
 from timeline.model import Resolution, Timex
 from timeline.normalize import Normalized
 from timeline.temporal.recognize import Found, analyse, recognise
@@ -31,8 +32,9 @@ class TemporalAnalysis:
 
 def analyse_text(text: str, dct: date, article_id: str = "doc") -> TemporalAnalysis:
     """Normalise, tokenise, recognise and resolve one article against its date."""
-    norm, tokens = analyse(text)
-    found, timexes = _resolve_all(recognise(norm, tokens), tokens, text, article_id, dct)
+    with collector_paused():  # a dense page builds 100,000s of records (see collector)
+        norm, tokens = analyse(text)
+        found, timexes = _resolve_all(recognise(norm, tokens), tokens, text, article_id, dct)
     return TemporalAnalysis(norm, tokens, found, timexes)
 
 

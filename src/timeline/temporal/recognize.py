@@ -10,8 +10,8 @@ tokens (ties: the earlier in the text), so "خلال شهر" cannot cut "شهر 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from timeline.lexicon import load as load_lexicon
 from timeline.normalize import Normalized, normalize
@@ -47,9 +47,12 @@ _NO_RULES = ((), None)
 _LOOKAHEAD: set[int] = set()
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A recognised expression: its frame, the rule, and spans in both texts."""
+class Found(NamedTuple):
+    """A recognised expression: its frame, the rule, and spans in both texts.
+
+    A named tuple, immutable like the frozen dataclass it was and read the same
+    way, but made in a fifth of the time: a dense page makes 50,000 of them.
+    """
 
     frame: Frame
     rule: Rule
