@@ -111,6 +111,7 @@ from itertools import count, pairwise
 from pathlib import Path
 from typing import Any
 
+from rss import status_bytes
 from speed import (
     ANT_DEFAULT,
     RAW,
@@ -187,14 +188,8 @@ def reset_peak_rss() -> bool:
 
 def row_peak_rss_mb(reset_ok: bool) -> float:
     """Peak RSS since the last reset (VmHWM), or the whole run's (getrusage), in MB."""
-    if reset_ok:
-        try:
-            for line in Path("/proc/self/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024 / 1e6
-        except (OSError, ValueError, IndexError):
-            pass
-    return peak_rss_mb()
+    peak = status_bytes("self", "VmHWM") if reset_ok else None
+    return peak / 1e6 if peak is not None else peak_rss_mb()
 
 
 class GcClock:

@@ -30,14 +30,20 @@ class Peaks:
     samples: int = 0
 
 
-def _rss_bytes(pid: int) -> int:
+def status_bytes(pid: int | str, key: str) -> int | None:
+    """A size from ``/proc/<pid>/status`` (``VmRSS``, ``VmHWM``, ...) in bytes; None if
+    unreadable (not Linux, or the process ended between listing and reading)."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{key}:"):
                 return int(line.split()[1]) * 1024
-    except (OSError, ValueError):  # the process ended between listing and reading
+    except (OSError, ValueError, IndexError):
         pass
-    return 0
+    return None
+
+
+def _rss_bytes(pid: int) -> int:
+    return status_bytes(pid, "VmRSS") or 0
 
 
 def _children(pid: int) -> list[int]:

@@ -72,10 +72,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+# bench/pipeline.py's, bench/rss.py's and bench/speed.py's helpers, imported (bench/
+# is on sys.path when this file is run as a script, as for those).
 from pipeline import ANT_SHIFT_DAYS, SEED_SHIFT_DAYS, in_passes, parse_sizes, size_label
-
-# bench/pipeline.py's and bench/speed.py's helpers, imported (bench/ is on sys.path
-# when this file is run as a script, as for those).
 from rss import Peaks, Sampler
 from speed import ANT_DEFAULT, RAW, Doc, iter_ant, load_seeds, machine_info, news_length
 

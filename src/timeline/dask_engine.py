@@ -442,7 +442,7 @@ def _extract_frame(
     out: Path,
     backend: str,
 ) -> dict[str, Any]:
-    records = list(_frame_records(frame, offset, IdSet(digests=taken), now))
+    records = list(_frame_records(frame, offset, IdSet(known=taken), now))
     return _extract(records, index, staging, out, backend)
 
 

@@ -71,16 +71,16 @@ class IdSet:
     (True, True, False)
     """
 
-    def __init__(self, buffer: int = _BUFFER, digests: np.ndarray | None = None) -> None:
-        """``digests`` (n × 2 uint64, from :func:`digest`): ids already in the set."""
+    def __init__(self, buffer: int = _BUFFER, known: np.ndarray | None = None) -> None:
+        """``known`` (n × 2 uint64, from :func:`digests`): ids already in the set."""
         self._buffer = buffer
         self._recent: set[str] = set()
         # Sizes stay decreasing, each run at least twice the next (runs are merged
         # like the digits of a binary counter), so a lookup tries at most
         # log2(n / buffer) + 1 runs and each digest is merged as often.
         self._runs: list[_Run] = []
-        if digests is not None and len(digests):
-            self._runs.append(_Run(digests[:, 0], digests[:, 1]))
+        if known is not None and len(known):
+            self._runs.append(_Run(known[:, 0], known[:, 1]))
 
     def __contains__(self, article_id: object) -> bool:
         if not isinstance(article_id, str):
